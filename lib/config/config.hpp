@@ -1,0 +1,108 @@
+// The job configuration model (ops-jobs.json, version 1; SPEC §3). Plain data, no I/O.
+// Loading and validation live in config/config_loader.hpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace opsd {
+
+enum class JobKind { long_running_read, one_shot_read, one_shot_write };
+enum class Risk { read_only, write_local, write_external };
+enum class AfterWhen { success, failure, always };
+
+std::string_view to_string(JobKind k);
+std::string_view to_string(Risk r);
+std::string_view to_string(AfterWhen w);
+std::optional<JobKind> parse_job_kind(std::string_view s);
+std::optional<Risk> parse_risk(std::string_view s);
+std::optional<AfterWhen> parse_after_when(std::string_view s);
+
+// Quiet hours in local time, minutes after midnight. start == end means no quiet hours.
+// The interval may wrap past midnight (23:00-08:00).
+struct QuietHours {
+  int start_minute = 23 * 60;  // "23:00"
+  int end_minute = 8 * 60;     // "08:00"
+  bool operator==(const QuietHours&) const = default;
+};
+
+// Per-job policy: the `defaults` block, overridden field by field by `jobs[].policy`.
+struct Policy {
+  QuietHours quiet_hours;                   // quietHours {start,end} ["23:00","08:00"]
+  std::int64_t report_every_seconds = 1800;  // reportEverySeconds: routine report interval
+  std::int64_t stall_seconds = 3600;         // stallSeconds: unchanged progressKey => stalled
+  bool auto_resume = false;                  // autoResume: restart crashed read-only jobs
+  std::int64_t auto_resume_backoff_seconds = 900;  // autoResumeBackoffSeconds: min gap between
+  bool only_on_change = true;          // onlyOnChange: routine report only when content changed
+  bool report_while_running = true;    // reportWhileRunning: routine reports while running
+  std::int64_t poll_seconds = 60;            // pollSeconds: status probe interval (opsd)
+  std::int64_t status_timeout_seconds = 30;  // statusTimeoutSeconds: probe timeout (opsd)
+  std::int64_t stop_timeout_seconds = 30;    // stopTimeoutSeconds: SIGTERM->SIGKILL (opsd)
+  int max_auto_resumes = 5;  // maxAutoResumes: per rolling hour, then given_up (opsd)
+  bool operator==(const Policy&) const = default;
+};
+
+// argv arrays, executed without a shell. Empty vector = not given.
+struct Commands {
+  std::vector<std::string> start;   // long_running_read: required
+  std::vector<std::string> status;  // long_running_read: required
+  std::vector<std::string> stop;    // long_running_read: optional
+  std::vector<std::string> run;     // one_shot_*: required
+  std::vector<std::string> verify;  // one_shot_write: optional extra verification
+  bool operator==(const Commands&) const = default;
+};
+
+struct ApprovalConfig {
+  bool required = true;   // approval.required [true]; only honoured false for write_local
+  bool granted = false;   // approval.granted [false]; true = standing approval
+  bool operator==(const ApprovalConfig&) const = default;
+};
+
+struct AfterEntry {
+  std::string job_id;                     // jobId: job to enqueue when this one ends
+  AfterWhen when = AfterWhen::success;    // when ["success"]
+  std::int64_t delay_seconds = 0;         // delaySeconds [0]
+  bool operator==(const AfterEntry&) const = default;
+};
+
+struct Job {
+  std::string id;     // non-empty, unique
+  std::string name;   // [id]
+  JobKind kind = JobKind::long_running_read;
+  Risk risk = Risk::read_only;
+  bool enabled = false;  // [false]
+  std::string cwd;       // absolute after loading: [STATE], `~` expanded, relative to config dir
+  Commands commands;
+  Policy policy;         // defaults merged with the job's overrides
+  ApprovalConfig approval;
+  std::vector<AfterEntry> after;
+  bool operator==(const Job&) const = default;
+};
+
+// Top-level `notify` block (opsd's own).
+struct NotifyConfig {
+  std::string target;              // chat id; empty = resolve from openclaw.json
+  std::string channel = "telegram";
+  std::string locale = "zh";       // "zh" | "en"
+  bool silent_routine = true;      // routine messages with disable_notification
+  bool operator==(const NotifyConfig&) const = default;
+};
+
+struct Config {
+  int version = 1;
+  Policy defaults;
+  std::vector<Job> jobs;
+  NotifyConfig notify;
+  std::string source_path;  // the file it was loaded from, for messages
+
+  const Job* find(std::string_view id) const {
+    for (const auto& j : jobs)
+      if (j.id == id) return &j;
+    return nullptr;
+  }
+};
+
+}  // namespace opsd

@@ -1,0 +1,31 @@
+#include "util/clock.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace opsd {
+
+TimeMs SystemClock::now() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+TimeMs SystemClock::mono() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+int SystemClock::local_minute_of_day(TimeMs t) const {
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  return tm.tm_hour * 60 + tm.tm_min;
+}
+
+int FakeClock::local_minute_of_day(TimeMs t) const {
+  constexpr std::int64_t kMinutesPerDay = 24 * 60;
+  std::int64_t minutes = t / 60000 + utc_offset_minutes;
+  return static_cast<int>(((minutes % kMinutesPerDay) + kMinutesPerDay) % kMinutesPerDay);
+}
+
+}  // namespace opsd
