@@ -1,0 +1,121 @@
+// The engine: every decision opsd makes, as pure logic over (Config, State, event, now).
+// It never touches a process, socket, file or clock: the daemon (service/daemon.hpp) feeds it
+// events and carries out the Actions it returns. The Engine is a value: copying it is how
+// `tick --dry-run` decides without acting.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "config/config.hpp"
+#include "engine/status_report.hpp"
+#include "rpc/fault.hpp"
+#include "state/state.hpp"
+#include "util/clock.hpp"
+
+namespace opsd {
+
+// --- Actions the daemon carries out -------------------------------------------------------
+
+// Launch commands.start as an owned child (own process group, output to the job's log).
+// Reply with Engine::on_start_launched, later Engine::on_child_exited.
+struct LaunchStart { std::string job_id; };
+// Run commands.status with the job's statusTimeoutSeconds. Reply with Engine::on_probe_result.
+struct LaunchProbe { std::string job_id; };
+// Ask the job to stop: commands.stop if given, else SIGTERM to the owned process group, else
+// SIGTERM to `pid` (from the status report) when set.
+struct LaunchStop { std::string job_id; std::optional<std::int64_t> pid; };
+// Stop escalation: SIGKILL the owned process group, else `pid`.
+struct KillJob { std::string job_id; std::optional<std::int64_t> pid; };
+// Run a one-shot job's commands.run (queue item `queue_item_id`; "" when run directly).
+// Reply with Engine::on_one_shot_finished.
+struct LaunchOneShot { std::string job_id; std::string queue_item_id; };
+
+// One job's part of a message (SPEC §7 layout); message_builder.hpp renders sections.
+struct ReportSection {
+  std::string job_id;
+  std::string name;
+  JobKind kind = JobKind::long_running_read;
+  std::string state;            // "- 状态" line: state / running / completed ...
+  std::string info;             // "- 信息" line ("" = omitted)
+  std::string progress_json;    // "- 进度" line rendered from it ("" = omitted)
+  std::string action_required;  // "- ACTION REQUIRED" line ("" = omitted)
+  std::string autorun;          // "- AUTORUN" line ("" = omitted)
+};
+
+// A report to deliver. `alert` messages break quiet hours and ring; routine ones are silent.
+struct Notify {
+  ReportSection section;
+  bool alert = false;
+};
+
+using Action = std::variant<LaunchStart, LaunchProbe, LaunchStop, KillJob, LaunchOneShot, Notify>;
+using Actions = std::vector<Action>;
+
+// What a request (RPC) got: an error (nothing happened) or a message for the caller plus
+// the actions to carry out.
+struct Outcome {
+  std::optional<RpcError> error;
+  std::string message;
+  Actions actions;
+  bool ok() const { return !error; }
+};
+
+struct ReloadSummary {
+  std::vector<std::string> added, removed, changed;
+};
+
+class Engine {
+ public:
+  Engine(Config config, State state);
+
+  // After loading: schedule first polls; decide what to do with jobs that were running when
+  // the previous daemon stopped (probe them; resume if auto-resume allows, else report paused
+  // with ACTION REQUIRED).
+  Actions on_startup(TimeMs now);
+  // Whatever is due at `now`: polls, queue items, backoff expiry, stop escalation, reminders.
+  Actions on_timer(TimeMs now);
+  // The earliest time on_timer has something to do; nullopt = nothing scheduled.
+  std::optional<TimeMs> next_deadline() const;
+
+  // --- Events from the daemon ---
+  Actions on_probe_result(const std::string& job_id, const ProbeResult& result, TimeMs now);
+  // `pid` is the launched child, or nullopt with `error` when it could not be launched.
+  Actions on_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
+                            const std::string& error, TimeMs now);
+  // An owned long-running child exited (exit_code < 0: killed by signal -exit_code).
+  Actions on_child_exited(const std::string& job_id, int exit_code, TimeMs now);
+  // A one-shot run ended. `output_tail`: last lines of its stdout+stderr.
+  Actions on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                               int exit_code, const std::string& output_tail, TimeMs now);
+
+  // --- Requests (RPC) ---
+  Outcome request_start(const std::string& job_id, bool allow_risk, TimeMs now);
+  Outcome request_stop(const std::string& job_id, TimeMs now);
+  Outcome request_run(const std::string& job_id, TimeMs now);
+  Outcome request_enqueue(const std::string& job_id, TimeMs not_before, const std::string& source,
+                          TimeMs now);
+  // Probe every enabled long_running_read job now and run due queue items.
+  Actions request_tick(TimeMs now);
+  // Apply a new, already validated config: only the difference is touched.
+  ReloadSummary reload(Config config, TimeMs now, Actions& actions);
+
+  const Config& config() const { return config_; }
+  const State& state() const { return state_; }
+  State& mutable_state() { return state_; }
+  // True when state changed since the last call (the daemon persists then).
+  bool take_dirty() {
+    bool d = dirty_;
+    dirty_ = false;
+    return d;
+  }
+
+ private:
+  Config config_;
+  State state_;
+  bool dirty_ = false;
+};
+
+}  // namespace opsd
