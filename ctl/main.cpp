@@ -1,9 +1,132 @@
-// opsctl: argument parsing, then lib does the work.
-#include <cstdio>
+// opsctl: argument parsing; every command is in lib/cli.
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <iostream>
 
+#include "cli/ctl_commands.hpp"
+#include "cli/selftest.hpp"
+#include "config/paths.hpp"
+#include "config/validate_command.hpp"
+#include "state/state.hpp"
+#include "util/time_format.hpp"
 #include "version.hpp"
 
-int main() {
-  std::printf("opsctl %s\n", opsd::kVersion);
-  return 0;
+namespace {
+
+namespace json = boost::json;
+
+opsd::Result<opsd::Paths> paths_from(const std::string& state_dir, const std::string& config_file,
+                                     const std::string& socket) {
+  opsd::PathOptions flags;
+  if (!state_dir.empty()) flags.state_dir = state_dir;
+  if (!config_file.empty()) flags.config_file = config_file;
+  if (!socket.empty()) flags.socket = socket;
+  return opsd::resolve_paths(flags, opsd::process_env());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"opsctl: control opsd, the job supervisor. Exit codes: 0 ok, 1 failed or refused, "
+               "2 usage or config error, 3 opsd not reachable.",
+               "opsctl"};
+  app.fallthrough();  // global options are accepted before or after the command
+  app.require_subcommand(1);
+  std::string state_dir, config_file, socket, target;
+  bool json_out = false;
+  app.add_option("--state-dir", state_dir, "state directory [OPENCLAW_STATE_DIR, OPENCLAW_HOME, ~/.openclaw]");
+  app.add_option("--config-file", config_file, "job config [STATE/net/config/ops-jobs.json]");
+  app.add_option("--socket", socket, "opsd control socket [STATE/net/run/opsd.sock]");
+  app.add_flag("--json", json_out, "machine-readable output");
+
+  std::string job;
+  int lines = 50;
+  bool follow = false, print_only = false, dry_run = false, allow_risk = false;
+  std::string ttl = "1h", note, not_before;
+
+  auto* status = app.add_subcommand("status", "show jobs, queue and outbox");
+  status->add_option("job", job, "only this job");
+  auto* tick = app.add_subcommand("tick", "probe every job now, run due queue items, report");
+  tick->add_flag("--print-only", print_only, "return the message instead of sending it");
+  tick->add_flag("--dry-run", dry_run, "decide without acting (probes still run)");
+  auto* start = app.add_subcommand("start", "start a long_running_read job");
+  start->add_option("job", job, "job id")->required();
+  start->add_flag("--allow-risk", allow_risk, "allow a job whose risk is not read_only");
+  auto* stop = app.add_subcommand("stop", "stop a job (it stays stopped until started)");
+  stop->add_option("job", job, "job id")->required();
+  auto* run = app.add_subcommand("run", "run a one-shot job now (write jobs need an approval)");
+  run->add_option("job", job, "job id")->required();
+  run->add_flag("--dry-run", dry_run, "say whether it would run, run nothing");
+  auto* approve = app.add_subcommand("approve", "approve one run of a write job");
+  approve->add_option("job", job, "job id")->required();
+  approve->add_option("--ttl", ttl, "approval lifetime: 30s, 10m, 1h, 2d [1h]");
+  approve->add_option("--note", note, "why (recorded in the audit log)");
+  auto* enqueue = app.add_subcommand("enqueue", "queue a one-shot read job");
+  enqueue->add_option("job", job, "job id")->required();
+  enqueue->add_option("--not-before", not_before, "ISO 8601 time, or a delay like 10m");
+  auto* reload = app.add_subcommand("reload", "re-read the config, apply only the difference");
+  auto* logs = app.add_subcommand("logs", "show a job's output log");
+  logs->add_option("job", job, "job id")->required();
+  logs->add_option("-n,--lines", lines, "number of lines [50]");
+  logs->add_flag("-f,--follow", follow, "keep printing new output");
+  auto* audit = app.add_subcommand("audit", "show the audit log (approvals, write runs)");
+  audit->add_option("-n,--lines", lines, "number of lines [50]");
+  auto* validate = app.add_subcommand("validate-config", "check the job config (no daemon needed)");
+  auto* selftest = app.add_subcommand("selftest", "check the installation (no daemon needed)");
+  selftest->add_option("--target", target, "Telegram chat id to check");
+  auto* version = app.add_subcommand("version", "print opsctl's and opsd's versions");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : opsd::kExitUsage;
+  }
+
+  opsd::Result<opsd::Paths> paths = paths_from(state_dir, config_file, socket);
+  if (!paths) {
+    std::cerr << "opsctl: " << paths.error().message << "\n";
+    return opsd::kExitUsage;
+  }
+  opsd::CtlContext ctx{*paths, json_out, std::cout, std::cerr};
+
+  if (*validate) {
+    opsd::ConfigContext cc{paths->state_dir, paths->home,
+                           std::filesystem::path(paths->config_file).parent_path().string()};
+    return opsd::run_validate_config(paths->config_file, cc, std::cout, std::cerr);
+  }
+  if (*selftest) return opsd::run_selftest({*paths, target}, std::cout);
+  if (*audit) return opsd::ctl_audit(ctx, lines);
+  if (*version) {
+    std::cout << "opsctl " << opsd::kVersion << "\n";
+    opsd::CtlContext quiet{*paths, json_out, std::cout, std::cerr};
+    int code = opsd::ctl_call(quiet, "version", {});
+    return code == opsd::kExitUnreachable ? opsd::kExitOk : code;
+  }
+  if (*status) return opsd::ctl_status(ctx, job);
+  if (*tick) return opsd::ctl_tick(ctx, print_only, dry_run);
+  if (*start) return opsd::ctl_call(ctx, "start", {{"job", job}, {"allowRisk", allow_risk}});
+  if (*stop) return opsd::ctl_call(ctx, "stop", {{"job", job}});
+  if (*run) return opsd::ctl_call(ctx, "run", {{"job", job}, {"dryRun", dry_run}});
+  if (*reload) return opsd::ctl_call(ctx, "reload", {});
+  if (*logs) return opsd::ctl_logs(ctx, job, lines, follow);
+  if (*approve) {
+    opsd::Result<std::int64_t> secs = opsd::parse_duration_seconds(ttl);
+    if (!secs) {
+      std::cerr << "opsctl: --ttl: " << secs.error().message << "\n";
+      return opsd::kExitUsage;
+    }
+    return opsd::ctl_call(ctx, "approve", {{"job", job}, {"ttlSeconds", *secs}, {"note", note}});
+  }
+  if (*enqueue) {
+    json::object params{{"job", job}};
+    if (!not_before.empty()) {
+      if (opsd::Result<std::int64_t> delay = opsd::parse_duration_seconds(not_before); delay)
+        params["notBefore"] = opsd::iso8601_utc(opsd::SystemClock().now() + opsd::seconds(*delay));
+      else
+        params["notBefore"] = not_before;
+    }
+    return opsd::ctl_call(ctx, "enqueue", params);
+  }
+  return opsd::kExitUsage;
 }

@@ -1,0 +1,38 @@
+// opsctl's commands (SPEC §9). Each returns the process exit code: 0 ok, 1 failed or
+// refused, 2 usage or config error, 3 daemon not reachable.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <iosfwd>
+#include <string>
+
+#include "config/paths.hpp"
+#include "rpc/fault.hpp"
+
+namespace opsd {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+
+struct CtlContext {
+  Paths paths;
+  bool json = false;  // --json: print the raw result object
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Exit code for an RPC fault: usage/config faults 2, everything else 1.
+int exit_code_for(Fault f);
+
+// Calls `method` and prints the result's "message" (or the whole result with --json).
+int ctl_call(const CtlContext& ctx, const std::string& method, const boost::json::object& params);
+int ctl_status(const CtlContext& ctx, const std::string& job);
+int ctl_tick(const CtlContext& ctx, bool print_only, bool dry_run);
+int ctl_logs(const CtlContext& ctx, const std::string& job, int lines, bool follow);
+// Reads the audit log file directly (works without a daemon).
+int ctl_audit(const CtlContext& ctx, int lines);
+
+}  // namespace opsd

@@ -1,0 +1,275 @@
+#include "service/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "config/config_loader.hpp"
+#include "service/daemon_impl.hpp"
+#include "service/outbox_sender.hpp"
+#include "state/file_system.hpp"
+#include "state/state_store.hpp"
+#include "version.hpp"
+
+namespace opsd {
+
+namespace {
+
+// How long children get to stop at daemon shutdown before SIGKILL.
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+std::string parent_dir(const std::string& path) {
+  return std::filesystem::path(path).parent_path().string();
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions options)
+    : opts_(std::move(options)),
+      timer_(io_),
+      watchdog_timer_(io_),
+      signals_(io_, SIGTERM, SIGINT, SIGHUP) {}
+
+bool Daemon::prepare_dirs() {
+  FileSystem& fs = real_file_system();
+  for (const std::string& dir : {parent_dir(opts_.paths.state_file), opts_.paths.logs_dir,
+                                 parent_dir(opts_.paths.socket)}) {
+    if (Status st = fs.make_dirs(dir, 0700); !st) {
+      spdlog::critical("cannot create directory {}: {}", dir, st.message());
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<Config> Daemon::load_config(std::vector<std::string>& problems) {
+  ConfigContext ctx{opts_.paths.state_dir, opts_.paths.home, parent_dir(opts_.paths.config_file)};
+  ConfigLoad load = load_config_file(opts_.paths.config_file, ctx);
+  for (const Diagnostic& d : load.diagnostics) {
+    if (d.severity == Diagnostic::Severity::warning)
+      spdlog::warn("config {}: {}", opts_.paths.config_file, format_diagnostic(d));
+    else
+      problems.push_back(format_diagnostic(d));
+  }
+  if (!load.ok()) return std::nullopt;
+  return std::move(load.config);
+}
+
+void Daemon::persist() {
+  Status st = save_state(real_file_system(), opts_.paths.state_file, engine_->state(), clock_.now());
+  if (!st) {
+    spdlog::error("cannot save state {}: {}", opts_.paths.state_file, st.message());
+    if (!state_write_failed_) {
+      state_write_failed_ = true;
+      ReportSection s;
+      s.job_id = "opsd";
+      s.name = "opsd";
+      s.state = "state not saved";
+      s.info = "cannot write " + opts_.paths.state_file + ": " + st.message();
+      s.action_required = "free disk space or fix permissions; the last good state is kept";
+      post_sections({s}, true);
+    }
+  } else {
+    state_write_failed_ = false;
+  }
+}
+
+void Daemon::after_engine_call() {
+  if (engine_->take_dirty()) persist();
+  arm_timer();
+}
+
+void Daemon::arm_timer() {
+  if (shutting_down_) return;
+  std::optional<TimeMs> deadline = engine_->next_deadline();
+  if (!deadline) {
+    timer_.cancel();
+    return;
+  }
+  TimeMs delay = std::max<TimeMs>(*deadline - clock_.now(), 0);
+  timer_.expires_after(std::chrono::milliseconds(delay));
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) on_timer();
+  });
+}
+
+void Daemon::on_timer() {
+  if (shutting_down_) return;
+  dispatch(engine_->on_timer(clock_.now()));
+}
+
+std::string Daemon::status_line() const {
+  std::map<std::string, int> counts;
+  int jobs = 0;
+  for (const Job& j : engine_->config().jobs) {
+    if (!j.enabled || j.kind != JobKind::long_running_read) continue;
+    ++jobs;
+    auto it = engine_->state().jobs.find(j.id);
+    counts[std::string(to_string(it == engine_->state().jobs.end() ? JobState::stopped
+                                                                    : it->second.state))]++;
+  }
+  std::string line = std::to_string(jobs) + " jobs";
+  const char* sep = ": ";
+  for (const auto& [name, n] : counts) {
+    line += sep + std::to_string(n) + " " + name;
+    sep = ", ";
+  }
+  line += "; outbox " + std::to_string(engine_->state().outbox.size());
+  return line;
+}
+
+void Daemon::start_watchdog() {
+  std::optional<std::int64_t> interval = sd_.watchdog_interval_ms();
+  if (!interval) return;
+  watchdog_timer_.expires_after(std::chrono::milliseconds(*interval));
+  watchdog_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || shutting_down_) return;
+    sd_.notify("WATCHDOG=1");
+    sd_.notify("STATUS=" + status_line());
+    start_watchdog();
+  });
+}
+
+void Daemon::wait_signals() {
+  signals_.async_wait([this](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      std::string summary;
+      std::optional<RpcError> error;
+      reload(summary, error);
+      wait_signals();
+      return;
+    }
+    spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    shutdown();
+  });
+}
+
+void Daemon::shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  sd_.notify("STOPPING=1");
+  timer_.cancel();
+  watchdog_timer_.cancel();
+  if (server_) server_->stop();
+  persist();
+  children_->terminate_all(kShutdownGrace, [this] {
+    persist();
+    signals_.cancel();
+    io_.stop();
+  });
+}
+
+void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
+  sd_.notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(clock_.mono() * 1000));
+  std::vector<std::string> problems;
+  std::optional<Config> config = load_config(problems);
+  if (!config) {
+    std::string why;
+    for (const auto& p : problems) why += (why.empty() ? "" : "; ") + p;
+    spdlog::error("reload refused, keeping the running config: {}", why);
+    error = RpcError{Fault::config_error, "config not reloaded (old config kept): " + why};
+    ReportSection s;
+    s.job_id = "opsd";
+    s.name = "opsd";
+    s.state = "reload refused";
+    s.info = why;
+    s.action_required = "fix " + opts_.paths.config_file + " then run 'opsctl reload'";
+    post_sections({s}, true);
+    sd_.notify("READY=1");
+    return;
+  }
+  Actions actions;
+  ReloadSummary diff = engine_->reload(std::move(*config), clock_.now(), actions);
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+    return s.empty() ? std::string("-") : s;
+  };
+  summary = "reloaded: added " + join(diff.added) + "; removed " + join(diff.removed) +
+            "; changed " + join(diff.changed);
+  spdlog::info("{}", summary);
+  dispatch(std::move(actions));
+  sd_.notify("READY=1\nSTATUS=" + status_line());
+}
+
+std::unique_ptr<Notifier> Daemon::make_notifier() {
+  if (opts_.print_only) return std::make_unique<PrintNotifier>(std::cout);
+  return make_outbox_sender(io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
+                            OutboxSenderOptions{opts_.paths.openclaw_config,
+                                                opts_.target.empty()
+                                                    ? engine_->config().notify.target
+                                                    : opts_.target,
+                                                opts_.ca_file},
+                            clock_);
+}
+
+int Daemon::run() {
+  if (!prepare_dirs()) return 1;
+  std::vector<std::string> problems;
+  std::optional<Config> config = load_config(problems);
+  if (!config) {
+    for (const auto& p : problems) spdlog::critical("config {}: {}", opts_.paths.config_file, p);
+    std::cerr << "opsd: invalid config " << opts_.paths.config_file
+              << " (check it with 'opsctl validate-config')\n";
+    return 2;
+  }
+  StateLoad loaded = load_state(real_file_system(), opts_.paths.state_file, clock_.now());
+  if (!loaded.quarantined_to.empty())
+    spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
+                  loaded.quarantined_to);
+  engine_.emplace(std::move(*config), std::move(loaded.state));
+  engine_->set_local_time([this](TimeMs t) { return clock_.local_minute_of_day(t); });
+
+  ServerOptions server_opts;
+  server_opts.socket_path = opts_.paths.socket;
+  server_ = std::make_unique<ControlServer>(
+      io_, server_opts,
+      [this](const Request& r, const PeerCred& p) { return handle(r, p); });
+  if (Status st = server_->bind(); !st) {
+    spdlog::critical("{}", st.message());
+    std::cerr << "opsd: " << st.message() << "\n";
+    return 1;
+  }
+  server_->start();
+
+  info_ = DaemonInfo{kVersion,          static_cast<std::int64_t>(getpid()),
+                     clock_.now(),      opts_.paths.config_file,
+                     opts_.paths.state_dir, opts_.paths.socket, ""};
+  children_ = std::make_unique<ChildSupervisor>(io_.get_executor());
+  runner_ = std::make_unique<CommandRunner>(io_.get_executor(), 8);
+  audit_ = std::make_unique<AuditLog>(real_file_system(), opts_.paths.audit_log);
+  notifier_ = make_notifier();
+  info_.notifier = notifier_->describe();
+
+  if (!loaded.quarantined_to.empty()) {
+    ReportSection s;
+    s.job_id = "opsd";
+    s.name = "opsd";
+    s.state = "state file corrupt";
+    s.info = loaded.error + "; moved aside to " + loaded.quarantined_to;
+    s.action_required = "inspect the quarantined file; opsd started with empty state";
+    post_sections({s}, true);
+  }
+  wait_signals();
+  dispatch(engine_->on_startup(clock_.now()));
+  persist();
+  spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,
+               opts_.paths.config_file, opts_.paths.socket, info_.notifier);
+  sd_.notify("READY=1\nSTATUS=" + status_line());
+  if (sd_.enabled()) sd_.notify("WATCHDOG=1");
+  start_watchdog();
+  io_.run();
+  spdlog::info("opsd stopped");
+  return exit_code_;
+}
+
+int run_daemon(const DaemonOptions& options) {
+  Daemon daemon(options);
+  return daemon.run();
+}
+
+}  // namespace opsd

@@ -1,0 +1,244 @@
+// Carrying out the engine's actions: processes, probes, signals and messages.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "engine/message_builder.hpp"
+#include "process/child_env.hpp"
+#include "process/status_parser.hpp"
+#include "service/daemon_impl.hpp"
+
+extern char** environ;
+
+namespace opsd {
+
+namespace {
+
+// One-shot jobs (checks, writes, verifications) get at most this long.
+constexpr auto kOneShotTimeout = std::chrono::hours(1);
+// How much of a one-shot's output the engine sees (for ACTION REQUIRED / ALERT).
+constexpr std::size_t kOutputTailBytes = 4096;
+
+std::string tail_of(const std::string& s, std::size_t n) {
+  return s.size() <= n ? s : s.substr(s.size() - n);
+}
+
+std::string path_env() {
+  const char* p = std::getenv("PATH");
+  return p ? p : "/usr/local/bin:/usr/bin:/bin";
+}
+
+// argv with argv[0] resolved against the job's cwd and PATH.
+Result<std::vector<std::string>> resolved_argv(const std::vector<std::string>& argv,
+                                               const std::string& cwd) {
+  if (argv.empty()) return Error{"no command"};
+  Result<std::string> exe = resolve_executable(argv[0], cwd, path_env());
+  if (!exe) return exe.error();
+  std::vector<std::string> out = argv;
+  out[0] = *exe;
+  return out;
+}
+
+// True when `job_id` is the verification of some write job (its runs are audited).
+bool verifies_a_write(const Config& config, const std::string& job_id) {
+  for (const Job& j : config.jobs) {
+    if (j.kind != JobKind::one_shot_write) continue;
+    for (const AfterEntry& a : j.after)
+      if (a.job_id == job_id) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string Daemon::log_path(const std::string& job_id) const {
+  return opts_.paths.logs_dir + "/" + job_id + ".log";
+}
+
+std::vector<std::string> Daemon::env_for(const Job& job) const {
+  return child_environment(environ, job.id, opts_.paths.state_dir);
+}
+
+void Daemon::dispatch(Actions actions, std::shared_ptr<Engine> dry) {
+  std::vector<ReportSection> sections;
+  bool alert = false;
+  for (Action& action : actions) {
+    if (auto* n = std::get_if<Notify>(&action)) {
+      alert = alert || n->alert;
+      sections.push_back(std::move(n->section));
+    } else if (auto* p = std::get_if<LaunchProbe>(&action)) {
+      launch_probe(p->job_id, dry);
+    } else if (dry || shutting_down_) {
+      continue;  // a dry run decides without acting; a stopping daemon starts nothing
+    } else if (auto* s = std::get_if<LaunchStart>(&action)) {
+      launch_start(s->job_id);
+    } else if (auto* st = std::get_if<LaunchStop>(&action)) {
+      launch_stop(*st);
+    } else if (auto* k = std::get_if<KillJob>(&action)) {
+      kill_job(*k);
+    } else if (auto* o = std::get_if<LaunchOneShot>(&action)) {
+      launch_one_shot(*o);
+    }
+  }
+  if (!sections.empty()) {
+    if (capture_) {
+      capture_->alert = capture_->alert || alert;
+      for (auto& s : sections) capture_->sections.push_back(std::move(s));
+    } else if (!dry) {
+      post_sections(std::move(sections), alert);
+    }
+  }
+  if (!dry) after_engine_call();
+}
+
+void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
+  if (sections.empty()) return;
+  std::string text = build_message(sections, clock_.now(), engine_->config().notify.locale);
+  spdlog::info("{} message: {} section(s)", alert ? "alert" : "routine", sections.size());
+  notifier_->post(text, alert);
+}
+
+void Daemon::launch_start(const std::string& job_id) {
+  const Job* job = engine_->config().find(job_id);
+  if (!job) return;
+  Result<std::vector<std::string>> argv = resolved_argv(job->commands.start, job->cwd);
+  if (!argv) {
+    dispatch(engine_->on_start_launched(job_id, std::nullopt, argv.error().message, clock_.now()));
+    return;
+  }
+  LaunchSpec spec{job_id, *argv, job->cwd, env_for(*job), log_path(job_id)};
+  Result<std::int64_t> pid = children_->launch(spec, [this, job_id](int exit_code) {
+    if (shutting_down_) return;
+    spdlog::info("job {}: owned child exited with {}", job_id, exit_code);
+    dispatch(engine_->on_child_exited(job_id, exit_code, clock_.now()));
+  });
+  if (!pid) {
+    spdlog::warn("job {}: start failed: {}", job_id, pid.error().message);
+    dispatch(engine_->on_start_launched(job_id, std::nullopt, pid.error().message, clock_.now()));
+    return;
+  }
+  spdlog::info("job {}: started pid {}", job_id, *pid);
+  dispatch(engine_->on_start_launched(job_id, *pid, "", clock_.now()));
+}
+
+void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry) {
+  if (capture_) capture_->awaiting.insert(job_id);
+  const Job* job = engine_->config().find(job_id);
+  if (!job || job->commands.status.empty()) {
+    if (capture_) capture_->awaiting.erase(job_id);
+    return;
+  }
+  if (!dry && probes_in_flight_.count(job_id)) return;  // its result will serve this request
+  if (!dry) probes_in_flight_.insert(job_id);
+  auto finish = [this, job_id, dry](const ProbeResult& result) {
+    if (!dry) probes_in_flight_.erase(job_id);
+    if (shutting_down_) return;
+    if (!result.report) spdlog::warn("job {}: probe failed: {}", job_id, result.error);
+    Engine& target = dry ? *dry : *engine_;
+    dispatch(target.on_probe_result(job_id, result, clock_.now()), dry);
+    if (capture_ && capture_->awaiting.erase(job_id) && capture_->awaiting.empty() &&
+        capture_->wake)
+      capture_->wake->cancel();
+  };
+  Result<std::vector<std::string>> argv = resolved_argv(job->commands.status, job->cwd);
+  if (!argv) {
+    ProbeResult failed;
+    failed.error = "status command: " + argv.error().message;
+    asio::post(io_, [finish, failed] { finish(failed); });
+    return;
+  }
+  RunSpec spec;
+  spec.argv = *argv;
+  spec.cwd = job->cwd;
+  spec.env = env_for(*job);
+  spec.timeout = std::chrono::seconds(job->policy.status_timeout_seconds);
+  spec.stdout_cap = 1 << 20;
+  runner_->run(std::move(spec),
+               [finish](const CommandOutput& out) { finish(probe_result_from(out)); });
+}
+
+void Daemon::launch_stop(const LaunchStop& a) {
+  const Job* job = engine_->config().find(a.job_id);
+  if (job && !job->commands.stop.empty()) {
+    Result<std::vector<std::string>> argv = resolved_argv(job->commands.stop, job->cwd);
+    if (argv) {
+      RunSpec spec;
+      spec.argv = *argv;
+      spec.cwd = job->cwd;
+      spec.env = env_for(*job);
+      spec.timeout = std::chrono::seconds(job->policy.stop_timeout_seconds);
+      spec.log_path = log_path(a.job_id);
+      std::string id = a.job_id;
+      runner_->run(std::move(spec), [this, id](const CommandOutput& out) {
+        if (out.exit_code != 0)
+          spdlog::warn("job {}: stop command exited {} {}", id, out.exit_code, out.spawn_error);
+        if (shutting_down_) return;
+        dispatch(Actions{LaunchProbe{id}});
+      });
+      return;
+    }
+    spdlog::warn("job {}: stop command unusable: {}", a.job_id, argv.error().message);
+  }
+  if (children_->owns(a.job_id)) {
+    if (Status st = children_->signal_group(a.job_id, SIGTERM); !st)
+      spdlog::warn("job {}: SIGTERM failed: {}", a.job_id, st.message());
+  } else if (a.pid) {
+    if (Status st = signal_pid(*a.pid, SIGTERM); !st)
+      spdlog::warn("job {}: SIGTERM to pid {} failed: {}", a.job_id, *a.pid, st.message());
+  }
+  dispatch(Actions{LaunchProbe{a.job_id}});
+}
+
+void Daemon::kill_job(const KillJob& a) {
+  spdlog::warn("job {}: did not stop in time, sending SIGKILL", a.job_id);
+  if (children_->owns(a.job_id)) {
+    (void)children_->signal_group(a.job_id, SIGKILL);
+  } else if (a.pid) {
+    (void)signal_pid(*a.pid, SIGKILL);
+  }
+  dispatch(Actions{LaunchProbe{a.job_id}});
+}
+
+void Daemon::launch_one_shot(const LaunchOneShot& a) {
+  const Job* job = engine_->config().find(a.job_id);
+  if (!job) return;
+  std::string id = a.job_id;
+  std::string item = a.queue_item_id;
+  bool audited = job->kind == JobKind::one_shot_write || job->risk != Risk::read_only ||
+                 verifies_a_write(engine_->config(), id);
+  std::vector<std::string> cmd = job->commands.run;
+  Result<std::vector<std::string>> argv = resolved_argv(cmd, job->cwd);
+  if (!argv) {
+    std::string why = argv.error().message;
+    asio::post(io_, [this, id, item, why] {
+      dispatch(engine_->on_one_shot_finished(id, item, 127, why, clock_.now()));
+    });
+    return;
+  }
+  RunSpec spec;
+  spec.argv = *argv;
+  spec.cwd = job->cwd;
+  spec.env = env_for(*job);
+  spec.timeout = kOneShotTimeout;
+  spec.log_path = log_path(id);
+  spdlog::info("job {}: running one-shot{}", id, item.empty() ? "" : " (queue " + item + ")");
+  runner_->run(std::move(spec), [this, id, item, audited](const CommandOutput& out) {
+    std::string tail = tail_of(out.stdout_text, kOutputTailBytes);
+    if (!out.stderr_tail.empty()) tail += "\n" + out.stderr_tail;
+    if (!out.spawn_error.empty()) tail += "\n" + out.spawn_error;
+    if (out.timed_out) tail += "\ntimed out";
+    int code = out.exit_code;
+    if (audited)
+      audit(boost::json::object{{"event", "run_finished"},
+                                {"job", id},
+                                {"queueItem", item},
+                                {"exitCode", code},
+                                {"durationMs", out.duration_ms},
+                                {"outputTail", tail_of(tail, 800)}});
+    if (shutting_down_) return;
+    dispatch(engine_->on_one_shot_finished(id, item, code, tail, clock_.now()));
+  });
+}
+
+}  // namespace opsd

@@ -1,0 +1,97 @@
+// Private to lib/service: the Daemon object behind run_daemon(). Split across daemon.cpp
+// (lifecycle), daemon_actions.cpp (carrying out engine actions) and daemon_rpc.cpp (requests).
+#pragma once
+
+#include <boost/asio.hpp>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "process/command_runner.hpp"
+#include "process/launcher.hpp"
+#include "rpc/control_server.hpp"
+#include "rpc/status_view.hpp"
+#include "service/daemon.hpp"
+#include "service/notifier.hpp"
+#include "service/sd_notify.hpp"
+#include "state/audit_log.hpp"
+#include "util/clock.hpp"
+
+namespace opsd {
+
+namespace asio = boost::asio;
+
+// A tick in progress: the probes it waits for and the sections decided meanwhile.
+struct TickCapture {
+  std::set<std::string> awaiting;  // job ids whose probe result is still due
+  std::vector<ReportSection> sections;
+  bool alert = false;
+  asio::steady_timer* wake = nullptr;
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  int run();
+
+ private:
+  // --- lifecycle (daemon.cpp) ---
+  bool prepare_dirs();
+  std::optional<Config> load_config(std::vector<std::string>& problems);
+  void persist();
+  void arm_timer();
+  void on_timer();
+  void start_watchdog();
+  void wait_signals();
+  void shutdown();
+  void reload(std::string& summary, std::optional<RpcError>& error);
+  std::string status_line() const;
+  std::unique_ptr<Notifier> make_notifier();
+
+  // --- actions (daemon_actions.cpp) ---
+  // Carries out `actions` decided by `engine`; `dry` engines only get probes run for them.
+  void dispatch(Actions actions, std::shared_ptr<Engine> dry = nullptr);
+  void launch_start(const std::string& job_id);
+  void launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry);
+  void launch_stop(const LaunchStop& a);
+  void kill_job(const KillJob& a);
+  void launch_one_shot(const LaunchOneShot& a);
+  void post_sections(std::vector<ReportSection> sections, bool alert);
+  std::vector<std::string> env_for(const Job& job) const;
+  std::string log_path(const std::string& job_id) const;
+  void after_engine_call();
+
+  // --- requests (daemon_rpc.cpp) ---
+  asio::awaitable<ParsedResponse> handle(const Request& req, const PeerCred& peer);
+  asio::awaitable<ParsedResponse> handle_tick(const boost::json::object& params);
+  ParsedResponse handle_logs(const boost::json::object& params);
+  ParsedResponse handle_approve(const boost::json::object& params, const PeerCred& peer);
+  ParsedResponse handle_run(const boost::json::object& params, const PeerCred& peer);
+  void audit(boost::json::object entry);
+
+  DaemonOptions opts_;
+  SystemClock clock_;
+  asio::io_context io_;
+  std::optional<Engine> engine_;
+  DaemonInfo info_;
+  std::unique_ptr<ChildSupervisor> children_;
+  std::unique_ptr<CommandRunner> runner_;
+  std::unique_ptr<ControlServer> server_;
+  std::unique_ptr<Notifier> notifier_;
+  std::unique_ptr<AuditLog> audit_;
+  asio::steady_timer timer_;
+  asio::steady_timer watchdog_timer_;
+  asio::signal_set signals_;
+  SdNotifier sd_;
+  std::set<std::string> probes_in_flight_;
+  TickCapture* capture_ = nullptr;
+  bool shutting_down_ = false;
+  bool state_write_failed_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace opsd
