@@ -1,0 +1,23 @@
+// Crash-safe replacement of a whole file (SPEC §11).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "state/file_system.hpp"
+#include "util/result.hpp"
+
+namespace opsd {
+
+// Replaces the file at `path` with `data`: writes a temp file in the same directory
+// (`path` + ".tmp-<pid>", created with `mode`), fsyncs and closes it, renames it over `path`
+// and fsyncs the directory. On any failure before the rename, `path` is untouched and the
+// temp file is removed. If only the final directory fsync fails, the new content is in place
+// but may not survive a power loss; that error is still returned.
+Status write_file_atomic(FileSystem& fs, const std::string& path, std::string_view data,
+                         int mode = 0600);
+
+// The temp file name write_file_atomic uses for `path` in this process.
+std::string atomic_temp_path(const std::string& path);
+
+}  // namespace opsd

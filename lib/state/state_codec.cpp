@@ -1,0 +1,390 @@
+#include "state/state_codec.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include <boost/json.hpp>
+
+#include "util/time_format.hpp"
+
+namespace opsd {
+
+namespace json = boost::json;
+
+namespace {
+
+// ---- tolerant readers: a missing or wrong-typed field yields the default ----
+
+const json::value* field(const json::object& o, std::string_view key) { return o.if_contains(key); }
+
+const json::object* object_at(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  return v ? v->if_object() : nullptr;
+}
+
+const json::array* array_at(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  return v ? v->if_array() : nullptr;
+}
+
+std::optional<std::string> opt_string(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  if (!v || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+
+std::string get_string(const json::object& o, std::string_view key) {
+  return opt_string(o, key).value_or("");
+}
+
+std::optional<bool> opt_bool(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  if (!v || !v->is_bool()) return std::nullopt;
+  return v->get_bool();
+}
+
+bool get_bool(const json::object& o, std::string_view key, bool def = false) {
+  return opt_bool(o, key).value_or(def);
+}
+
+// Integers, and fractional numbers without a fraction (1.0), within int64.
+std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  if (!v) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64() && v->get_uint64() <= std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+    return static_cast<std::int64_t>(v->get_uint64());
+  if (v->is_double()) {
+    double d = v->get_double();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18)
+      return static_cast<std::int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+std::int64_t get_int(const json::object& o, std::string_view key, std::int64_t def = 0) {
+  return opt_int(o, key).value_or(def);
+}
+
+int get_int32(const json::object& o, std::string_view key, int def = 0) {
+  std::int64_t v = get_int(o, key, def);
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) return def;
+  return static_cast<int>(v);
+}
+
+std::uint64_t get_u64(const json::object& o, std::string_view key, std::uint64_t def = 0) {
+  const json::value* v = field(o, key);
+  if (v && v->is_uint64()) return v->get_uint64();
+  std::optional<std::int64_t> i = opt_int(o, key);
+  return i && *i >= 0 ? static_cast<std::uint64_t>(*i) : def;
+}
+
+// A time: integer = ms (opsd), fractional number = seconds (the original's float(time.time())),
+// string = ISO 8601. Anything else, or a negative/unparseable value, is 0 (never).
+TimeMs time_value(const json::value& v) {
+  if (v.is_int64()) return std::max<std::int64_t>(v.get_int64(), 0);
+  if (v.is_uint64()) return v.get_uint64() <= 9'000'000'000'000'000ULL ? TimeMs(v.get_uint64()) : 0;
+  if (v.is_double()) {
+    double ms = v.get_double() * 1000.0;
+    return std::isfinite(ms) && ms > 0 && ms < 9e18 ? static_cast<TimeMs>(std::llround(ms)) : 0;
+  }
+  if (v.is_string()) {
+    Result<TimeMs> t = parse_iso8601(v.get_string());
+    return t ? std::max<TimeMs>(*t, 0) : 0;
+  }
+  return 0;
+}
+
+TimeMs get_time(const json::object& o, std::string_view key) {
+  const json::value* v = field(o, key);
+  return v ? time_value(*v) : 0;
+}
+
+// The first of `keys` present with a usable time.
+TimeMs get_time_any(const json::object& o, std::initializer_list<std::string_view> keys) {
+  for (std::string_view k : keys)
+    if (TimeMs t = get_time(o, k)) return t;
+  return 0;
+}
+
+std::optional<std::int64_t> positive(std::optional<std::int64_t> v) {
+  return v && *v > 0 ? v : std::nullopt;
+}
+
+json::value opt_json(const std::optional<std::int64_t>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+// ---- jobs ----
+
+json::object encode_probe(const ProbeRecord& p) {
+  return json::object{{"ok", p.ok},
+                      {"error", p.error},
+                      {"at", p.at},
+                      {"consecutiveFailures", p.consecutive_failures}};
+}
+
+ProbeRecord decode_probe(const json::object& o) {
+  ProbeRecord p;
+  p.ok = get_bool(o, "ok", true);
+  p.error = get_string(o, "error");
+  p.at = get_time(o, "at");
+  p.consecutive_failures = std::max(get_int32(o, "consecutiveFailures"), 0);
+  return p;
+}
+
+json::value encode_progress(const std::string& progress_json) {
+  if (progress_json.empty()) return nullptr;
+  json::error_code ec;
+  json::value v = json::parse(progress_json, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+json::object encode_job(const JobRuntime& j) {
+  json::array resumes;
+  for (TimeMs t : j.auto_resume_times) resumes.emplace_back(t);
+  json::array history;
+  for (const JobEvent& e : j.history)
+    history.emplace_back(json::object{
+        {"at", e.at}, {"from", to_string(e.from)}, {"to", to_string(e.to)}, {"reason", e.reason}});
+  json::object o;
+  o["state"] = to_string(j.state);
+  o["userStopped"] = j.user_stopped;
+  o["running"] = j.running;
+  o["completed"] = j.completed;
+  o["pid"] = opt_json(j.pid);
+  o["ownedPid"] = opt_json(j.owned_pid);
+  o["progress"] = encode_progress(j.progress_json);
+  o["progressKey"] = j.progress_key;
+  o["level"] = j.level;
+  o["message"] = j.message;
+  o["stopReason"] = j.stop_reason;
+  o["lastProgressAt"] = j.last_progress_at;
+  o["stalledSince"] = j.stalled_since;
+  o["probe"] = encode_probe(j.probe);
+  o["nextPollAt"] = j.next_poll_at;
+  o["autoResumeTimes"] = std::move(resumes);
+  o["lastAutoResumeAt"] = j.last_auto_resume_at;
+  o["autoResumesTotal"] = j.auto_resumes_total;
+  o["givenUpAt"] = j.given_up_at;
+  o["stopDeadline"] = j.stop_deadline;
+  o["lastReportDigest"] = j.last_report_digest;
+  o["lastReportAt"] = j.last_report_at;
+  o["lastAnomalyKey"] = j.last_anomaly_key;
+  o["lastAnomalyReportAt"] = j.last_alert_at;
+  o["lastAutorunNote"] = j.last_autorun_note;
+  o["history"] = std::move(history);
+  return o;
+}
+
+JobRuntime decode_job(const json::object& o) {
+  static const json::object kEmpty;
+  const json::object* seen_p = object_at(o, "lastSeen");  // the original's last status
+  const json::object& seen = seen_p ? *seen_p : kEmpty;
+
+  JobRuntime j;
+  j.user_stopped = get_bool(o, "userStopped");
+  j.running = opt_bool(o, "running").value_or(get_bool(seen, "running"));
+  j.completed = opt_bool(o, "completed").value_or(get_bool(seen, "completed"));
+  j.pid = positive(opt_int(o, "pid"));
+  j.owned_pid = positive(opt_int(o, "ownedPid"));
+  if (const json::object* p = object_at(o, "progress")) j.progress_json = json::serialize(*p);
+  j.progress_key = get_string(o, "progressKey");
+  if (j.progress_key.empty()) j.progress_key = get_string(o, "lastProgressKey");
+  if (j.progress_key.empty()) j.progress_key = get_string(seen, "progressKey");
+  j.level = get_string(o, "level");
+  j.message = get_string(o, "message");
+  j.stop_reason = opt_string(o, "stopReason").value_or(get_string(seen, "stopReason"));
+  j.last_progress_at = get_time(o, "lastProgressAt");
+  j.stalled_since = get_time(o, "stalledSince");
+  if (const json::object* p = object_at(o, "probe")) j.probe = decode_probe(*p);
+  j.next_poll_at = get_time(o, "nextPollAt");
+  if (const json::array* a = array_at(o, "autoResumeTimes"))
+    for (const json::value& v : *a)
+      if (TimeMs t = time_value(v)) j.auto_resume_times.push_back(t);
+  j.last_auto_resume_at = get_time(o, "lastAutoResumeAt");
+  j.auto_resumes_total = std::max(get_int32(o, "autoResumesTotal"), 0);
+  j.given_up_at = get_time(o, "givenUpAt");
+  j.stop_deadline = get_time(o, "stopDeadline");
+  j.last_report_digest = get_string(o, "lastReportDigest");
+  j.last_report_at = get_time(o, "lastReportAt");
+  j.last_anomaly_key = get_string(o, "lastAnomalyKey");
+  j.last_alert_at = get_time(o, "lastAnomalyReportAt");
+  j.last_autorun_note = get_string(o, "lastAutorunNote");
+  if (const json::array* a = array_at(o, "history")) {
+    for (const json::value& v : *a) {
+      const json::object* e = v.if_object();
+      if (!e) continue;
+      std::optional<JobState> from = parse_job_state(get_string(*e, "from"));
+      std::optional<JobState> to = parse_job_state(get_string(*e, "to"));
+      if (!from || !to) continue;
+      j.history.push_back(JobEvent{get_time(*e, "at"), *from, *to, get_string(*e, "reason")});
+    }
+    while (j.history.size() > JobRuntime::kMaxHistory) j.history.pop_front();
+  }
+  // The original kept no state name; derive one from its last seen status.
+  std::optional<JobState> st = parse_job_state(get_string(o, "state"));
+  j.state = st            ? *st
+            : j.completed ? JobState::completed
+            : j.running   ? JobState::running
+                          : JobState::stopped;
+  return j;
+}
+
+// ---- queue, outbox, approvals ----
+
+json::object encode_queue_item(const QueueItem& q) {
+  return json::object{{"id", q.id},
+                      {"jobId", q.job_id},
+                      {"enqueuedAt", q.enqueued_at},
+                      {"notBefore", q.not_before},
+                      {"source", q.source},
+                      {"status", q.status},
+                      {"exitCode", q.exit_code ? json::value(*q.exit_code) : json::value()},
+                      {"startedAt", q.started_at},
+                      {"finishedAt", q.finished_at},
+                      {"note", q.note}};
+}
+
+std::string decode_queue_status(const std::string& s) {
+  if (s == "pending" || s == "running" || s == "done" || s == "failed" || s == "skipped") return s;
+  if (s == "blocked") return "skipped";  // the original's refusal of a queued job
+  return s.empty() ? "pending" : "failed";
+}
+
+QueueItem decode_queue_item(const json::object& o) {
+  QueueItem q;
+  q.id = get_string(o, "id");
+  q.job_id = get_string(o, "jobId");
+  q.enqueued_at = get_time_any(o, {"enqueuedAt", "createdAt"});
+  q.not_before = get_time(o, "notBefore");
+  q.source = opt_string(o, "source").value_or(get_string(o, "reason"));
+  q.status = decode_queue_status(get_string(o, "status"));
+  std::optional<std::int64_t> code = opt_int(o, "exitCode");
+  if (code && *code >= std::numeric_limits<int>::min() && *code <= std::numeric_limits<int>::max())
+    q.exit_code = static_cast<int>(*code);
+  q.started_at = get_time_any(o, {"startedAt", "lastRunAt"});
+  q.finished_at = get_time(o, "finishedAt");
+  q.note = opt_string(o, "note").value_or(get_string(o, "lastError"));
+  return q;
+}
+
+json::object encode_outbox_item(const OutboxItem& m) {
+  return json::object{{"seq", m.seq},
+                      {"text", m.text},
+                      {"alert", m.alert},
+                      {"target", m.target},
+                      {"createdAt", m.created_at},
+                      {"attempts", m.attempts},
+                      {"nextAttemptAt", m.next_attempt_at},
+                      {"lastError", m.last_error}};
+}
+
+OutboxItem decode_outbox_item(const json::object& o) {
+  OutboxItem m;
+  m.seq = get_u64(o, "seq");
+  m.text = get_string(o, "text");
+  m.alert = get_bool(o, "alert");
+  m.target = get_string(o, "target");
+  m.created_at = get_time(o, "createdAt");
+  m.attempts = std::max(get_int32(o, "attempts"), 0);
+  m.next_attempt_at = get_time(o, "nextAttemptAt");
+  m.last_error = get_string(o, "lastError");
+  return m;
+}
+
+json::object encode_approval(const ApprovalRecord& a) {
+  return json::object{{"jobId", a.job_id},
+                      {"fingerprint", a.fingerprint},
+                      {"grantedAt", a.granted_at},
+                      {"expiresAt", a.expires_at},
+                      {"uid", a.uid},
+                      {"note", a.note},
+                      {"consumed", a.consumed}};
+}
+
+ApprovalRecord decode_approval(const json::object& o) {
+  ApprovalRecord a;
+  a.job_id = get_string(o, "jobId");
+  a.fingerprint = get_string(o, "fingerprint");
+  a.granted_at = get_time(o, "grantedAt");
+  a.expires_at = get_time(o, "expiresAt");
+  a.uid = get_int(o, "uid", -1);
+  a.note = get_string(o, "note");
+  a.consumed = get_bool(o, "consumed");
+  return a;
+}
+
+// "q-17" -> 17; anything else (the original's UUIDs) -> 0.
+std::uint64_t queue_number(const std::string& id) {
+  if (id.rfind("q-", 0) != 0) return 0;
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(id.data() + 2, id.data() + id.size(), n);
+  return ec == std::errc() && ptr == id.data() + id.size() ? n : 0;
+}
+
+template <class T, class F>
+json::array encode_list(const std::vector<T>& items, F encode) {
+  json::array a;
+  a.reserve(items.size());
+  for (const T& item : items) a.emplace_back(encode(item));
+  return a;
+}
+
+template <class T, class F>
+std::vector<T> decode_list(const json::object& o, std::string_view key, F decode) {
+  std::vector<T> out;
+  if (const json::array* a = array_at(o, key))
+    for (const json::value& v : *a)
+      if (const json::object* item = v.if_object()) out.push_back(decode(*item));
+  return out;
+}
+
+}  // namespace
+
+json::value encode_state(const State& s) {
+  json::object jobs;
+  for (const auto& [id, job] : s.jobs) jobs[id] = encode_job(job);
+  json::object o;
+  o["version"] = 1;
+  o["updatedAt"] = s.saved_at ? json::value(iso8601_utc(s.saved_at)) : json::value(nullptr);
+  o["jobs"] = std::move(jobs);
+  o["queue"] = encode_list(s.queue, encode_queue_item);
+  o["nextQueueId"] = s.next_queue_id;
+  o["outbox"] = encode_list(s.outbox, encode_outbox_item);
+  o["nextOutboxSeq"] = s.next_outbox_seq;
+  o["outboxLastError"] = s.outbox_last_error;
+  o["approvals"] = encode_list(s.approvals, encode_approval);
+  return o;
+}
+
+Result<State> decode_state(const json::value& v) {
+  const json::object* o = v.if_object();
+  if (!o) return Error{"state is not a JSON object"};
+  State s;
+  s.saved_at = get_time(*o, "updatedAt");
+  if (const json::object* jobs = object_at(*o, "jobs"))
+    for (const auto& [id, job] : *jobs)
+      if (const json::object* jo = job.if_object(); jo && !id.empty())
+        s.jobs.emplace(std::string(id), decode_job(*jo));
+
+  s.queue = decode_list<QueueItem>(*o, "queue", decode_queue_item);
+  if (s.queue.size() > State::kMaxQueue)
+    s.queue.erase(s.queue.begin(), s.queue.end() - State::kMaxQueue);
+  std::uint64_t next_q = 1;
+  for (const QueueItem& q : s.queue) next_q = std::max(next_q, queue_number(q.id) + 1);
+  s.next_queue_id = std::max(get_u64(*o, "nextQueueId", 1), next_q);
+
+  s.outbox = decode_list<OutboxItem>(*o, "outbox", decode_outbox_item);
+  std::stable_sort(s.outbox.begin(), s.outbox.end(),
+                   [](const OutboxItem& a, const OutboxItem& b) { return a.seq < b.seq; });
+  std::uint64_t next_seq = s.outbox.empty() ? 1 : s.outbox.back().seq + 1;
+  s.next_outbox_seq = std::max(get_u64(*o, "nextOutboxSeq", 1), next_seq);
+  s.outbox_last_error = get_string(*o, "outboxLastError");
+  s.approvals = decode_list<ApprovalRecord>(*o, "approvals", decode_approval);
+  return s;
+}
+
+}  // namespace opsd

@@ -1,0 +1,139 @@
+#include "state/state_store.hpp"
+
+#include <boost/json.hpp>
+
+#include "state/atomic_file.hpp"
+#include "state/state_codec.hpp"
+#include "util/time_format.hpp"
+
+namespace opsd {
+
+namespace json = boost::json;
+
+namespace {
+
+void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
+
+// Two-space indented JSON in the value's own key order (Boost.JSON only writes compact text).
+void write_pretty(std::string& out, const json::value& v, int depth) {
+  if (const json::object* o = v.if_object()) {
+    if (o->empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, val] : *o) {
+      if (!first) out += ",\n";
+      first = false;
+      indent(out, depth + 1);
+      out += json::serialize(json::string_view(key));
+      out += ": ";
+      write_pretty(out, val, depth + 1);
+    }
+    out += "\n";
+    indent(out, depth);
+    out += "}";
+  } else if (const json::array* a = v.if_array()) {
+    if (a->empty()) {
+      out += "[]";
+      return;
+    }
+    out += "[\n";
+    bool first = true;
+    for (const json::value& item : *a) {
+      if (!first) out += ",\n";
+      first = false;
+      indent(out, depth + 1);
+      write_pretty(out, item, depth + 1);
+    }
+    out += "\n";
+    indent(out, depth);
+    out += "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+// Moves the unusable file aside; fills `load` accordingly.
+void quarantine(FileSystem& fs, const std::string& path, TimeMs now, const std::string& why,
+                StateLoad& load) {
+  std::string base = path + ".corrupt-" + compact_utc_stamp(now);
+  std::string target = base;
+  for (int n = 1; fs.exists(target) && n < 1000; ++n) target = base + "-" + std::to_string(n);
+  Status s = fs.rename(path, target);
+  if (!s) {
+    load.error = "state file " + path + " is unusable (" + why +
+                 ") and could not be moved aside: " + s.message();
+    load.unsafe_to_save = true;
+    return;
+  }
+  (void)fs.fsync_dir(parent_dir(path));
+  load.quarantined_to = target;
+  load.error = "state file " + path + " is unusable (" + why + "); moved to " + target +
+               " and started with empty state";
+}
+
+}  // namespace
+
+std::string state_file_text(const State& s) {
+  std::string out;
+  write_pretty(out, encode_state(s), 0);
+  out += "\n";
+  return out;
+}
+
+StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now) {
+  StateLoad load;
+  if (!fs.exists(path)) {
+    load.created = true;
+    return load;
+  }
+  // One byte over the cap tells "too large" (a content problem) from a read error.
+  Result<std::string> text = fs.read_file_tail(path, kMaxStateFileBytes + 1);
+  if (!text) {
+    load.error = "cannot read state file: " + text.error().message;
+    load.unsafe_to_save = true;
+    return load;
+  }
+  if (text->size() > kMaxStateFileBytes) {
+    quarantine(fs, path, now, "larger than " + std::to_string(kMaxStateFileBytes) + " bytes", load);
+    return load;
+  }
+  json::error_code ec;
+  json::value v = json::parse(*text, ec);
+  if (ec) {
+    quarantine(fs, path, now, "not valid JSON: " + ec.message(), load);
+    return load;
+  }
+  if (const json::object* o = v.if_object()) {
+    if (const json::value* ver = o->if_contains("version");
+        ver && !(ver->is_int64() && ver->get_int64() == 1) &&
+        !(ver->is_uint64() && ver->get_uint64() == 1)) {
+      quarantine(fs, path, now, "unsupported version " + json::serialize(*ver), load);
+      return load;
+    }
+  }
+  Result<State> state = decode_state(v);
+  if (!state) {
+    quarantine(fs, path, now, state.error().message, load);
+    return load;
+  }
+  load.state = std::move(*state);
+  return load;
+}
+
+Status save_state(FileSystem& fs, const std::string& path, const State& s, TimeMs now) {
+  std::string dir = parent_dir(path);
+  if (!fs.exists(dir)) {
+    if (Status d = fs.make_dirs(dir, 0700); !d) return d;
+  }
+  json::value v = encode_state(s);
+  v.get_object()["updatedAt"] = iso8601_utc(now);
+  std::string out;
+  write_pretty(out, v, 0);
+  out += "\n";
+  return write_file_atomic(fs, path, out, 0600);
+}
+
+}  // namespace opsd

@@ -1,0 +1,40 @@
+// Loading and saving ops-monitor.json (SPEC §11): atomic replacement, corrupt files moved
+// aside and reported, never silently dropped.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "state/file_system.hpp"
+#include "state/state.hpp"
+#include "util/clock.hpp"
+#include "util/result.hpp"
+
+namespace opsd {
+
+// Largest state file load_state reads; a bigger one is treated as corrupt.
+constexpr std::size_t kMaxStateFileBytes = 64 * 1024 * 1024;
+
+struct StateLoad {
+  State state;                 // fresh State unless the file was read and decoded
+  bool created = false;        // no file existed: first start
+  std::string quarantined_to;  // the file was unusable and now lives here (raise an alert)
+  std::string error;           // why the file was not used ("" when it was, or created)
+  // The file exists but could neither be read nor moved aside (permissions, I/O error).
+  // Saving would destroy it: the caller must not save over it (refuse to start).
+  bool unsafe_to_save = false;
+};
+
+// Missing file -> created. Unparseable JSON, not an object, a `version` other than 1, or a
+// file over kMaxStateFileBytes -> renamed to "<path>.corrupt-<YYYYmmddTHHMMSSZ>" (with "-N"
+// appended if taken), `quarantined_to` and `error` set, fresh State. `now` names the file.
+StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now);
+
+// Writes `s` (with saved_at = now) as indented JSON + "\n" by write_file_atomic, mode 0600;
+// creates the parent directory with mode 0700 if missing. On error the old file is intact.
+Status save_state(FileSystem& fs, const std::string& path, const State& s, TimeMs now);
+
+// The text save_state writes for `s`, without I/O.
+std::string state_file_text(const State& s);
+
+}  // namespace opsd
