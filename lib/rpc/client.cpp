@@ -1,0 +1,160 @@
+#include "rpc/client.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "rpc/protocol.hpp"
+
+namespace opsd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+#if defined(MSG_NOSIGNAL)
+constexpr int kSendFlags = MSG_NOSIGNAL;
+#else
+constexpr int kSendFlags = 0;  // SO_NOSIGPIPE is set on the socket instead
+#endif
+
+// Owns one file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+ClientError fail(ClientError::Kind kind, std::string message) {
+  return ClientError{kind, std::move(message), std::nullopt};
+}
+
+// Milliseconds left before `deadline`, at least 0.
+int ms_left(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+// Waits until `fd` is ready for `events`; false on timeout.
+bool wait_ready(int fd, short events, Clock::time_point deadline) {
+  for (;;) {
+    pollfd p{fd, events, 0};
+    const int rc = ::poll(&p, 1, ms_left(deadline));
+    if (rc > 0) return true;
+    if (rc == 0) return false;
+    if (errno != EINTR) return true;  // let the following call report the error
+  }
+}
+
+}  // namespace
+
+Client::Client(std::string socket_path, std::chrono::milliseconds timeout)
+    : socket_path_(std::move(socket_path)), timeout_(timeout) {}
+
+std::variant<boost::json::value, ClientError> Client::call(std::string_view method,
+                                                           const boost::json::object& params) {
+  using Kind = ClientError::Kind;
+  const auto deadline = Clock::now() + timeout_;
+  const std::string at = " (socket " + socket_path_ + ")";
+
+  const std::int64_t id = next_id_++;
+  const std::string request = make_request(method, params, id);
+  if (frame_too_long(request.size() - 1)) {
+    return fail(Kind::protocol, "request for " + std::string(method) + " exceeds 1 MiB");
+  }
+
+  sockaddr_un addr{};
+  if (socket_path_.size() >= sizeof(addr.sun_path)) {
+    return fail(Kind::unreachable, "socket path is too long: " + socket_path_);
+  }
+  Fd fd(::socket(AF_UNIX, SOCK_STREAM, 0));
+  if (fd.get() < 0) return fail(Kind::unreachable, std::string("socket: ") + std::strerror(errno));
+  ::fcntl(fd.get(), F_SETFD, FD_CLOEXEC);
+#if defined(SO_NOSIGPIPE)
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
+  ::fcntl(fd.get(), F_SETFL, O_NONBLOCK);
+
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket_path_.c_str(), socket_path_.size() + 1);
+  for (;;) {
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0) break;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) {  // the daemon's backlog is full: retry until the deadline
+      if (ms_left(deadline) == 0)
+        return fail(Kind::timeout, "opsd did not accept the connection in time" + at);
+      ::poll(nullptr, 0, 10);
+      continue;
+    }
+    if (errno == EINPROGRESS) {
+      if (!wait_ready(fd.get(), POLLOUT, deadline))
+        return fail(Kind::timeout, "connect timed out" + at);
+      int err = 0;
+      socklen_t len = sizeof(err);
+      ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err == 0) break;
+      errno = err;
+    }
+    return fail(Kind::unreachable,
+                "opsd is not reachable at " + socket_path_ + ": " + std::strerror(errno));
+  }
+
+  // Send. If the daemon hangs up early it may still have written an error line: read it.
+  bool send_failed = false;
+  for (std::size_t sent = 0; sent < request.size() && !send_failed;) {
+    const ssize_t n = ::send(fd.get(), request.data() + sent, request.size() - sent, kSendFlags);
+    if (n >= 0) {
+      sent += static_cast<std::size_t>(n);
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!wait_ready(fd.get(), POLLOUT, deadline))
+        return fail(Kind::timeout, "sending the request timed out" + at);
+    } else if (errno != EINTR) {
+      send_failed = true;
+    }
+  }
+
+  FrameBuffer frames;
+  std::optional<std::string> line;
+  char chunk[64 * 1024];
+  while (!(line = frames.next_line())) {
+    if (frames.oversized()) return fail(Kind::protocol, "reply exceeds 1 MiB" + at);
+    const ssize_t n = ::recv(fd.get(), chunk, sizeof(chunk), 0);
+    if (n > 0) {
+      frames.append(std::string_view(chunk, static_cast<std::size_t>(n)));
+    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      return fail(Kind::protocol, "opsd closed the connection without a reply" + at);
+    } else if (errno != EINTR && !wait_ready(fd.get(), POLLIN, deadline)) {
+      return fail(Kind::timeout,
+                  "no reply from opsd within " + std::to_string(timeout_.count()) + " ms" + at);
+    }
+  }
+
+  ParsedResponse reply = parse_response(*line);
+  if (!reply.protocol_error.empty()) return fail(Kind::protocol, reply.protocol_error + at);
+  if (reply.error) {
+    // An error about the frame itself (oversize, refused peer) may carry a null id.
+    if (!(reply.id.is_int64() && reply.id.get_int64() == id) && !reply.id.is_null()) {
+      return fail(Kind::protocol, "reply is for another request" + at);
+    }
+    return ClientError{Kind::rpc, reply.error->message, reply.error};
+  }
+  if (!(reply.id.is_int64() && reply.id.get_int64() == id)) {
+    return fail(Kind::protocol, "reply is for another request" + at);
+  }
+  return std::move(*reply.result);
+}
+
+}  // namespace opsd

@@ -1,0 +1,47 @@
+// Client: the blocking JSON-RPC caller opsctl uses. Plain POSIX sockets, no Asio.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "rpc/fault.hpp"
+
+namespace opsd {
+
+struct ClientError {
+  enum class Kind {
+    unreachable,  // no daemon at the socket path (message names the path)
+    timeout,      // connected, but no complete reply in time
+    protocol,     // the reply was not a JSON-RPC 2.0 response for our request
+    rpc,          // the daemon answered with an error; see `rpc`
+  } kind;
+  std::string message;
+  std::optional<RpcError> rpc;
+};
+
+class Client {
+ public:
+  // `timeout` bounds one whole call: connect, send and the reply.
+  explicit Client(std::string socket_path,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // One connection per call: connects, sends one request, reads one reply line (at most
+  // kMaxFrameBytes) and returns its result.
+  std::variant<boost::json::value, ClientError> call(std::string_view method,
+                                                     const boost::json::object& params);
+
+  const std::string& socket_path() const { return socket_path_; }
+
+ private:
+  std::string socket_path_;
+  std::chrono::milliseconds timeout_;
+  std::int64_t next_id_ = 1;
+};
+
+}  // namespace opsd
