@@ -178,8 +178,10 @@ Actions Engine::on_timer(TimeMs now) {
       rt.next_poll_at = std::min(rt.next_poll_at, now + kQuickProbe);
       dirty_ = true;
     }
-    if (polled(job, rt) && !probing_.contains(job.id) && rt.next_poll_at <= now)
+    if (polled(job, rt) && rt.next_poll_at <= now) {
+      probing_.erase(job.id);  // past the guard time a reply that never came counts as lost
       launch_probe(job, rt, now, out);
+    }
   }
   run_queue(now, out);
   return out;
@@ -192,7 +194,7 @@ std::optional<TimeMs> Engine::next_deadline() const {
     auto it = state_.jobs.find(job.id);
     if (it == state_.jobs.end() || job.kind != JobKind::long_running_read) continue;
     const JobRuntime& rt = it->second;
-    if (polled(job, rt) && !probing_.contains(job.id)) consider(best, rt.next_poll_at);
+    if (polled(job, rt)) consider(best, rt.next_poll_at);
     if (rt.state == JobState::stopping && rt.stop_deadline != 0) consider(best, rt.stop_deadline);
   }
   if (auto q = next_queue_deadline(state_)) consider(best, *q);

@@ -49,12 +49,30 @@ TEST_CASE("startup reports a formerly running job as paused with ACTION REQUIRED
 TEST_CASE("polls follow pollSeconds, one probe in flight at a time", "[engine]") {
   Engine e(config_of({long_job("scan")}), State{});
   REQUIRE(only<LaunchProbe>(e.on_startup(kT0)).size() == 1);
-  CHECK(only<LaunchProbe>(e.on_timer(kT0 + seconds(500))).empty());
+  CHECK(only<LaunchProbe>(e.on_timer(kT0 + seconds(60))).empty());
   (void)e.on_probe_result("scan", running("k1"), kT0 + seconds(1));
   REQUIRE(e.next_deadline());
   CHECK(*e.next_deadline() == kT0 + seconds(61));
   CHECK(only<LaunchProbe>(e.on_timer(kT0 + seconds(60))).empty());
   CHECK(only<LaunchProbe>(e.on_timer(kT0 + seconds(61))).size() == 1);
+}
+
+TEST_CASE("a probe whose reply never comes is launched again after poll + timeout", "[engine]") {
+  Engine e(config_of({long_job("scan")}), State{});
+  REQUIRE(only<LaunchProbe>(e.on_startup(kT0)).size() == 1);
+  REQUIRE(e.next_deadline());
+  CHECK(*e.next_deadline() == kT0 + seconds(60 + 30));
+  CHECK(only<LaunchProbe>(e.on_timer(kT0 + seconds(89))).empty());
+  CHECK(only<LaunchProbe>(e.on_timer(kT0 + seconds(90))).size() == 1);
+}
+
+TEST_CASE("locale en gives English texts in engine reports", "[engine]") {
+  Config c = config_of({long_job("scan")});
+  c.notify.locale = "en";
+  Engine e(c, State{});
+  const Actions a = e.on_probe_result("scan", not_running(), kT0);
+  REQUIRE(alerts(a).size() == 1);
+  CHECK(alerts(a)[0].section.action_required == "decide the next step (or enable autoResume)");
 }
 
 TEST_CASE("a probe failure alerts only after 2 consecutive and never changes state", "[engine]") {
