@@ -4,12 +4,15 @@
 // `tick --dry-run` decides without acting.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "config/config.hpp"
+#include "engine/approval.hpp"
 #include "engine/status_report.hpp"
 #include "rpc/fault.hpp"
 #include "state/state.hpp"
@@ -95,12 +98,35 @@ class Engine {
   Outcome request_start(const std::string& job_id, bool allow_risk, TimeMs now);
   Outcome request_stop(const std::string& job_id, TimeMs now);
   Outcome request_run(const std::string& job_id, TimeMs now);
+  // As above; `uid` is the caller's, for the audit log of write runs and refusals.
+  Outcome request_run(const std::string& job_id, TimeMs now, std::int64_t uid);
   Outcome request_enqueue(const std::string& job_id, TimeMs not_before, const std::string& source,
                           TimeMs now);
   // Probe every enabled long_running_read job now and run due queue items.
   Actions request_tick(TimeMs now);
   // Apply a new, already validated config: only the difference is touched.
   ReloadSummary reload(Config config, TimeMs now, Actions& actions);
+
+  // --- Additions (opsd engine) ---
+  // Record a one-time approval of a one_shot_write job (SPEC §6), bound to fingerprint(job).
+  Outcome request_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
+                          const std::string& note, TimeMs now);
+  // The daemon is shutting down: LaunchStop for every owned child without changing job states
+  // (so jobs persisted as running are resumed on the next start). Afterwards the engine ignores
+  // child exits and probe results and on_timer does nothing.
+  Actions on_shutdown(TimeMs now);
+  // Every long_running_read job's section as it stands (for `tick --print-only` and status).
+  std::vector<ReportSection> snapshot() const;
+  // Local minute of the day at a wall-clock time, for quiet hours. Default: UTC.
+  void set_local_time(std::function<int(TimeMs)> local_minute);
+  // Uses clock.local_minute_of_day; `clock` must outlive the engine.
+  void set_local_time(const Clock& clock);
+  // The fingerprint of a job's definition (kind, risk, cwd, commands) that approvals are bound
+  // to. Default: a stable FNV-1a digest; the daemon installs the SHA-256 one.
+  void set_fingerprinter(std::function<std::string(const Job&)> fingerprint);
+  std::string fingerprint(const Job& job) const;
+  // Audit events decided since the last call (approvals, refusals, write runs, verifications).
+  std::vector<AuditEvent> take_audit();
 
   const Config& config() const { return config_; }
   const State& state() const { return state_; }
@@ -113,9 +139,41 @@ class Engine {
   }
 
  private:
+  JobRuntime* long_runtime(const std::string& job_id, const Job** job);
+  bool polled(const Job& job, const JobRuntime& rt) const;
+  bool wants_running(const Job& job, const JobRuntime& rt) const;
+  bool quiet(const Job& job, TimeMs now) const;
+  const std::string& locale() const { return config_.notify.locale; }
+  void schedule_poll(const Job& job, JobRuntime& rt, TimeMs now);
+  void launch_probe(const Job& job, JobRuntime& rt, TimeMs now, Actions& out);
+  std::string apply_status(const Job& job, JobRuntime& rt, const StatusReport& r, TimeMs now,
+                           Actions& out);
+  std::string handle_not_running(const Job& job, JobRuntime& rt, TimeMs now, Actions& out);
+  // Decides and emits the job's report; `note` = the current AUTORUN note (nullopt: unknown,
+  // keep the last one).
+  void report_long(const Job& job, JobRuntime& rt, const std::optional<std::string>& note,
+                   TimeMs now, Actions& out);
+  std::vector<std::string> enqueue_after(const Job& parent, bool success, TimeMs now,
+                                         Actions& out);
+  void run_queue(TimeMs now, Actions& out);
+  void finish_write(const Job& job, int exit_code, const std::string& output, TimeMs now,
+                    Actions& out);
+  void finish_read(const Job& job, const QueueItem* item, int exit_code,
+                   const std::string& output, TimeMs now, Actions& out);
+  void audit(std::string event, const Job& job, std::int64_t uid, std::optional<int> exit_code,
+             std::string note, TimeMs now);
+
   Config config_;
   State state_;
   bool dirty_ = false;
+  // Not persisted: what is in flight in this daemon run.
+  std::set<std::string, std::less<>> probing_;        // a LaunchProbe is outstanding
+  std::set<std::string, std::less<>> probe_again_;    // probe once more when it returns
+  std::set<std::string, std::less<>> direct_running_; // one-shot run outside the queue
+  bool shutting_down_ = false;
+  std::function<int(TimeMs)> local_minute_;
+  std::function<std::string(const Job&)> fingerprint_;
+  std::vector<AuditEvent> audit_;
 };
 
 }  // namespace opsd

@@ -1,0 +1,62 @@
+// Write-job approvals (SPEC §6) and the audit events the engine produces. Pure: no I/O.
+// The fingerprint of a job's definition is computed elsewhere and passed in as a string.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "state/state.hpp"
+#include "util/clock.hpp"
+#include "util/result.hpp"
+
+namespace opsd {
+
+// One line for the audit log (audit.jsonl): approvals, refusals, write runs, verifications.
+struct AuditEvent {
+  TimeMs at = 0;
+  std::string event;  // approve | refuse | write_run | write_exit | verify
+  std::string job_id;
+  std::string fingerprint;
+  std::int64_t uid = -1;  // caller uid; -1 = the daemon itself
+  std::optional<int> exit_code;
+  std::string note;
+};
+
+enum class ApprovalBasis {
+  none,          // not approved: `reason` says why
+  one_time,      // an unconsumed, unexpired record with a matching fingerprint
+  standing,      // approval.granted: true in the config
+  not_required,  // approval.required: false on a write_local job
+};
+
+struct ApprovalCheck {
+  ApprovalBasis basis = ApprovalBasis::none;
+  std::string reason;
+  std::size_t record_index = 0;  // into State::approvals, for one_time
+  bool ok() const { return basis != ApprovalBasis::none; }
+};
+
+// Records a one-time approval of a one_shot_write job, valid for `ttl_ms` from `now`, bound to
+// `fingerprint`. Earlier unconsumed approvals of the job are replaced. Errors: not a write job,
+// ttl_ms <= 0, empty fingerprint.
+Result<ApprovalRecord> approve(State& state, const Job& job, const std::string& fingerprint,
+                               TimeMs ttl_ms, std::int64_t uid, const std::string& note,
+                               TimeMs now);
+
+// Whether `job` may run now. approval.required=false counts only for write_local; for
+// write_external it is ignored. A standing approval (approval.granted) is used before a
+// one-time record, so one-time approvals are not consumed needlessly.
+ApprovalCheck check_approval(const State& state, const Job& job, const std::string& fingerprint,
+                             TimeMs now);
+
+// Marks the one-time approval behind `check` consumed (no-op for other bases).
+void consume_approval(State& state, const ApprovalCheck& check);
+
+// Keeps usable approvals and the last kKeepSpentApprovals spent (consumed/expired/replaced) ones.
+constexpr std::size_t kKeepSpentApprovals = 50;
+void prune_approvals(State& state, TimeMs now);
+
+}  // namespace opsd

@@ -1,0 +1,257 @@
+// Engine: long_running_read jobs — probes, stalls, auto-resume, start and stop.
+#include <algorithm>
+
+#include "engine/engine.hpp"
+#include "engine/job_report.hpp"
+#include "engine/report_policy.hpp"
+#include "engine/resume_policy.hpp"
+#include "engine/transitions.hpp"
+
+namespace opsd {
+
+namespace {
+
+bool active(JobState s) {
+  return s == JobState::starting || s == JobState::running || s == JobState::stalled;
+}
+
+}  // namespace
+
+Actions Engine::on_probe_result(const std::string& job_id, const ProbeResult& result, TimeMs now) {
+  Actions out;
+  const Job* job = nullptr;
+  JobRuntime* rt = long_runtime(job_id, &job);
+  if (shutting_down_ || !rt) return out;
+  dirty_ = true;
+  probing_.erase(job_id);
+  if (!result.report) {
+    // A probe failure is recorded and never changes the job's state.
+    rt->probe.ok = false;
+    rt->probe.error = result.error.empty() ? "probe failed" : result.error;
+    rt->probe.at = now;
+    ++rt->probe.consecutive_failures;
+    schedule_poll(*job, *rt, now);
+    if (rt->probe.consecutive_failures >= kProbeFailuresBeforeAlert)
+      report_long(*job, *rt, std::nullopt, now, out);
+  } else {
+    rt->probe = ProbeRecord{true, "", now, 0};
+    const std::string note = apply_status(*job, *rt, *result.report, now, out);
+    schedule_poll(*job, *rt, now);
+    report_long(*job, *rt, note, now, out);
+  }
+  if (probe_again_.erase(job_id)) rt->next_poll_at = now;
+  return out;
+}
+
+std::string Engine::apply_status(const Job& job, JobRuntime& rt, const StatusReport& r, TimeMs now,
+                                 Actions& out) {
+  const bool moved = r.progress_key != rt.progress_key;
+  rt.running = r.running;
+  rt.completed = r.completed;
+  rt.pid = r.pid ? r.pid : rt.owned_pid;
+  rt.progress_json = r.progress_json;
+  rt.progress_key = r.progress_key;
+  rt.level = r.level;
+  rt.message = r.message;
+  rt.stop_reason = r.stop_reason;
+  if (moved || rt.last_progress_at == 0) rt.last_progress_at = now;
+
+  if (rt.state == JobState::stopping) {
+    if (!r.running) transition(rt, JobState::stopped, "stopped on request", now);
+    return "";
+  }
+  if (r.completed) {
+    // A job first seen completed did not end under our eyes: no after-chain for it.
+    const bool seen_before = rt.state != JobState::stopped;
+    if (transition(rt, JobState::completed, "status: completed", now) && seen_before)
+      enqueue_after(job, true, now, out);
+    return "";
+  }
+  if (r.running) {
+    if (rt.state != JobState::running && rt.state != JobState::stalled) {
+      transition(rt, JobState::running, "status: running", now);
+      rt.user_stopped = false;
+      rt.last_progress_at = now;
+    } else if (rt.state == JobState::stalled && moved) {
+      transition(rt, JobState::running, "progress moved", now);
+    } else if (rt.state == JobState::running && !rt.progress_key.empty() &&
+               job.policy.stall_seconds > 0 &&
+               now - rt.last_progress_at >= seconds(job.policy.stall_seconds)) {
+      transition(rt, JobState::stalled, "progressKey unchanged for stallSeconds", now);
+    }
+    return "";
+  }
+  return handle_not_running(job, rt, now, out);
+}
+
+std::string Engine::handle_not_running(const Job& job, JobRuntime& rt, TimeMs now, Actions& out) {
+  // The start command still runs as our child: its status may not say so yet.
+  if (rt.state == JobState::starting && rt.owned_pid) return "";
+  if (!wants_running(job, rt)) return "";
+  const bool was_active = active(rt.state);
+  const ResumeDecision d = decide_resume(job, rt, now);
+  switch (d.verdict) {
+    case ResumeVerdict::resume:
+      if (rt.state == JobState::starting)
+        transition(rt, JobState::failed, "start did not run", now);
+      record_resume_attempt(rt, now, d.after_cooldown);
+      transition(rt, JobState::starting, "auto-resume", now);
+      rt.last_progress_at = now;
+      out.push_back(LaunchStart{job.id});
+      break;
+    case ResumeVerdict::backoff:
+      transition(rt, JobState::backoff, "waiting autoResumeBackoffSeconds", now);
+      break;
+    case ResumeVerdict::give_up:
+      if (transition(rt, JobState::given_up, "maxAutoResumes reached within 1h", now))
+        enqueue_after(job, false, now, out);
+      break;
+    case ResumeVerdict::given_up_wait:
+      break;
+    case ResumeVerdict::disabled:
+    case ResumeVerdict::blocked:
+    case ResumeVerdict::not_applicable:
+      if (rt.state != JobState::failed && transition(rt, JobState::failed, "not running", now) &&
+          was_active)
+        enqueue_after(job, false, now, out);
+      break;
+  }
+  return autorun_note(d, job.policy);
+}
+
+void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std::string>& note,
+                         TimeMs now, Actions& out) {
+  ReportSection s = long_job_section(job, rt);
+  ReportInput in;
+  in.anomaly_key = anomaly_key(rt);
+  in.status_class = status_class(rt);
+  in.digest = report_digest(in.status_class, s);
+  in.running = rt.running;
+  in.quiet = quiet(job, now);
+  const ReportKind kind = decide_report(rt, job.policy, in, now);
+  const bool note_new = note && !note->empty() && *note != rt.last_autorun_note;
+  if (note) rt.last_autorun_note = *note;
+  if (kind == ReportKind::none && !note_new) return;
+  if (is_alert(kind)) s.action_required = anomaly_action(job, rt, locale());
+  if (kind == ReportKind::recovery) {
+    const std::string what = recovery_info(rt.last_anomaly_key, locale());
+    s.info = s.info.empty() ? what : what + "; " + s.info;
+  }
+  if (note_new) s.autorun = *note;
+  record_report(rt, in, kind == ReportKind::none ? ReportKind::routine : kind, now);
+  out.push_back(Notify{std::move(s), is_alert(kind)});
+}
+
+Actions Engine::on_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
+                                  const std::string& error, TimeMs now) {
+  Actions out;
+  const Job* job = nullptr;
+  JobRuntime* rt = long_runtime(job_id, &job);
+  if (shutting_down_ || !rt) return out;
+  dirty_ = true;
+  if (pid) {
+    rt->owned_pid = pid;
+    rt->pid = pid;
+    schedule_poll(*job, *rt, now);
+    return out;
+  }
+  rt->owned_pid.reset();
+  rt->running = false;
+  rt->completed = false;
+  rt->message = "start failed: " + (error.empty() ? std::string("could not launch") : error);
+  const std::string note = handle_not_running(*job, *rt, now, out);
+  schedule_poll(*job, *rt, now);
+  report_long(*job, *rt, note, now, out);
+  return out;
+}
+
+Actions Engine::on_child_exited(const std::string& job_id, int /*exit_code*/, TimeMs now) {
+  Actions out;
+  const Job* job = nullptr;
+  JobRuntime* rt = long_runtime(job_id, &job);
+  if (shutting_down_ || !rt) return out;
+  dirty_ = true;
+  rt->owned_pid.reset();
+  launch_probe(*job, *rt, now, out);  // the status probe is the only truth
+  return out;
+}
+
+Outcome Engine::request_start(const std::string& job_id, bool allow_risk, TimeMs now) {
+  Outcome o;
+  const Job* job = config_.find(job_id);
+  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (job->kind != JobKind::long_running_read)
+    return {RpcError{Fault::wrong_kind, job_id + " is " + std::string(to_string(job->kind)) +
+                                            ": start applies to long_running_read jobs"},
+            "",
+            {}};
+  if (job->risk != Risk::read_only && !allow_risk)
+    return {RpcError{Fault::refused_by_policy,
+                     job_id + " has risk=" + std::string(to_string(job->risk)) +
+                         ": pass --allow-risk to start it"},
+            "",
+            {}};
+  JobRuntime& rt = state_.jobs[job_id];
+  if (active(rt.state) || rt.running)
+    return {RpcError{Fault::already_running,
+                     job_id + " is already " + std::string(to_string(rt.state))},
+            "",
+            {}};
+  if (rt.state == JobState::stopping)
+    return {RpcError{Fault::already_running, job_id + " is still stopping; start it once stopped"},
+            "",
+            {}};
+  transition(rt, JobState::starting, "start requested", now);
+  rt.user_stopped = false;
+  rt.auto_resume_times.clear();
+  rt.last_autorun_note.clear();
+  rt.last_progress_at = now;
+  dirty_ = true;
+  schedule_poll(*job, rt, now);
+  o.message = "starting " + job_id;
+  o.actions.push_back(LaunchStart{job_id});
+  return o;
+}
+
+Outcome Engine::request_stop(const std::string& job_id, TimeMs now) {
+  Outcome o;
+  const Job* job = config_.find(job_id);
+  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (job->kind != JobKind::long_running_read)
+    return {RpcError{Fault::wrong_kind, job_id + " is " + std::string(to_string(job->kind)) +
+                                            ": stop applies to long_running_read jobs"},
+            "",
+            {}};
+  JobRuntime& rt = state_.jobs[job_id];
+  if (rt.state == JobState::stopping) {
+    o.message = job_id + " is already stopping";
+    return o;
+  }
+  if (active(rt.state) || rt.running) {
+    if (job->commands.stop.empty() && !rt.owned_pid && !rt.pid)
+      return {RpcError{Fault::refused_by_policy,
+                       job_id + " has no commands.stop, no process opsd owns and no status pid"},
+              "",
+              {}};
+    transition(rt, JobState::stopping, "stop requested", now);
+    rt.user_stopped = true;
+    rt.stop_deadline = now + seconds(std::max<std::int64_t>(0, job->policy.stop_timeout_seconds));
+    schedule_poll(*job, rt, now);
+    dirty_ = true;
+    o.message = "stopping " + job_id;
+    o.actions.push_back(LaunchStop{job_id, rt.pid});
+    return o;
+  }
+  if (transition(rt, JobState::stopped, "stop requested", now)) {
+    rt.user_stopped = true;  // cancels a pending auto-resume
+    dirty_ = true;
+    o.message = job_id + " stays stopped (auto-resume cancelled)";
+    return o;
+  }
+  return {RpcError{Fault::not_running,
+                   job_id + " is not running (" + std::string(to_string(rt.state)) + ")"},
+          "",
+          {}};
+}
+
+}  // namespace opsd

@@ -1,0 +1,235 @@
+// Engine: one-shot jobs — direct runs, the queue, after-chains, write approvals and
+// verification outcomes (SPEC §5, §6).
+#include <algorithm>
+
+#include "engine/approval.hpp"
+#include "engine/engine.hpp"
+#include "engine/job_report.hpp"
+#include "engine/queue.hpp"
+
+namespace opsd {
+
+namespace {
+
+constexpr std::string_view kAfterSource = "after:";
+
+bool queueable(const Job& job) {
+  return job.kind == JobKind::one_shot_read && job.risk == Risk::read_only;
+}
+
+std::string kind_risk(const Job& job) {
+  return std::string(to_string(job.kind)) + ", " + std::string(to_string(job.risk));
+}
+
+}  // namespace
+
+Outcome Engine::request_run(const std::string& job_id, TimeMs now) {
+  return request_run(job_id, now, -1);
+}
+
+Outcome Engine::request_run(const std::string& job_id, TimeMs now, std::int64_t uid) {
+  Outcome o;
+  const Job* job = config_.find(job_id);
+  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (job->kind == JobKind::long_running_read)
+    return {RpcError{Fault::wrong_kind, job_id + " is long_running_read: use start"}, "", {}};
+  if (direct_running_.contains(job_id))
+    return {RpcError{Fault::already_running, job_id + " is already running"}, "", {}};
+  if (job->kind == JobKind::one_shot_read) {
+    if (job->risk != Risk::read_only)
+      return {RpcError{Fault::refused_by_policy,
+                       job_id + " is one_shot_read with risk=" + std::string(to_string(job->risk))},
+              "",
+              {}};
+  } else {
+    const ApprovalCheck check = check_approval(state_, *job, fingerprint(*job), now);
+    if (!check.ok()) {
+      audit("refuse", *job, uid, std::nullopt, check.reason, now);
+      return {
+          RpcError{Fault::approval_required, "ACTION REQUIRED: " + job_id + " needs an approval (" +
+                                                 check.reason + "): opsctl approve " + job_id},
+          "",
+          {}};
+    }
+    consume_approval(state_, check);
+    const char* basis = check.basis == ApprovalBasis::one_time   ? "one-time approval"
+                        : check.basis == ApprovalBasis::standing ? "standing approval"
+                                                                 : "approval not required";
+    audit("write_run", *job, uid, std::nullopt, basis, now);
+    dirty_ = true;
+  }
+  direct_running_.insert(job_id);
+  o.message = "running " + job_id;
+  o.actions.push_back(LaunchOneShot{job_id, ""});
+  return o;
+}
+
+Outcome Engine::request_enqueue(const std::string& job_id, TimeMs not_before,
+                                const std::string& source, TimeMs now) {
+  Outcome o;
+  const Job* job = config_.find(job_id);
+  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (job->kind == JobKind::long_running_read)
+    return {
+        RpcError{Fault::wrong_kind, job_id + " is long_running_read: the queue runs one-shot jobs"},
+        "",
+        {}};
+  if (!queueable(*job))
+    return {RpcError{Fault::refused_by_policy, job_id + " (" + kind_risk(*job) +
+                                                   ") is not read-only: the queue never runs it"},
+            "",
+            {}};
+  auto id = enqueue_item(state_, job_id, not_before, source.empty() ? "opsctl" : source, now);
+  if (!id)
+    return {RpcError{Fault::refused_by_policy,
+                     "the queue is full (" + std::to_string(State::kMaxQueue) + " items)"},
+            "",
+            {}};
+  dirty_ = true;
+  o.message = "queued " + job_id + " as " + *id;
+  run_queue(now, o.actions);
+  return o;
+}
+
+Outcome Engine::request_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
+                                const std::string& note, TimeMs now) {
+  Outcome o;
+  const Job* job = config_.find(job_id);
+  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (job->kind != JobKind::one_shot_write)
+    return {RpcError{Fault::wrong_kind, job_id + " is not a one_shot_write job"}, "", {}};
+  auto rec = approve(state_, *job, fingerprint(*job), ttl_ms, uid, note, now);
+  if (!rec) return {RpcError{Fault::invalid_params, rec.error().message}, "", {}};
+  audit("approve", *job, uid, std::nullopt, note, now);
+  dirty_ = true;
+  o.message = "approved " + job_id + " for one run within " + std::to_string(ttl_ms / 1000) + "s";
+  return o;
+}
+
+void Engine::run_queue(TimeMs now, Actions& out) {
+  if (shutting_down_) return;
+  while (QueueItem* item = next_due_item(state_, now)) {
+    dirty_ = true;
+    const Job* job = config_.find(item->job_id);
+    if (job && queueable(*job)) {
+      start_item(*item, now);
+      out.push_back(LaunchOneShot{job->id, item->id});
+      return;
+    }
+    const std::string why =
+        job ? "refused: " + kind_risk(*job) + " is not read-only" : "unknown job";
+    skip_item(*item, why, now);
+    ReportSection s;
+    if (job)
+      s = job_section(*job);
+    else
+      s.job_id = s.name = item->job_id;
+    s.state = "skipped (" + item->id + ")";
+    s.action_required = tr(locale(), "队列任务被拒绝：", "queued job refused: ") + why;
+    out.push_back(Notify{std::move(s), true});
+  }
+}
+
+std::vector<std::string> Engine::enqueue_after(const Job& parent, bool success, TimeMs now,
+                                               Actions& out) {
+  std::vector<std::string> enqueued;
+  for (const auto& e : parent.after) {
+    const bool match = e.when == AfterWhen::always || (e.when == AfterWhen::success) == success;
+    if (!match) continue;
+    const Job* target = config_.find(e.job_id);
+    std::optional<std::string> id;
+    std::string problem;
+    if (!target || !queueable(*target)) {
+      problem = e.job_id + (target ? " (" + kind_risk(*target) + ") is not a read-only one-shot job"
+                                   : " is not a configured job");
+    } else {
+      id = enqueue_item(state_, e.job_id, now + seconds(std::max<std::int64_t>(0, e.delay_seconds)),
+                        std::string(kAfterSource) + parent.id, now);
+      if (!id) problem = "the queue is full";
+    }
+    dirty_ = true;
+    if (id) {
+      enqueued.push_back(e.job_id);
+      continue;
+    }
+    ReportSection s = job_section(parent);
+    s.state = "after-chain";
+    s.action_required = tr(locale(), "after 任务未入队：", "after-chain not enqueued: ") + problem;
+    out.push_back(Notify{std::move(s), true});
+  }
+  return enqueued;
+}
+
+Actions Engine::on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                                     int exit_code, const std::string& output_tail, TimeMs now) {
+  Actions out;
+  dirty_ = true;
+  QueueItem* item = queue_item_id.empty() ? nullptr : find_queue_item(state_, queue_item_id);
+  if (queue_item_id.empty()) direct_running_.erase(job_id);
+  if (item) finish_item(*item, exit_code, clip_utf8(output_tail, 200), now);
+  if (const Job* job = config_.find(job_id)) {
+    if (job->kind == JobKind::one_shot_write)
+      finish_write(*job, exit_code, output_tail, now, out);
+    else if (job->kind == JobKind::one_shot_read)
+      finish_read(*job, item, exit_code, output_tail, now, out);
+  }
+  run_queue(now, out);
+  return out;
+}
+
+void Engine::finish_write(const Job& job, int exit_code, const std::string& output, TimeMs now,
+                          Actions& out) {
+  audit("write_exit", job, -1, exit_code, clip_utf8(output, 200), now);
+  ReportSection s = job_section(job);
+  const std::vector<std::string> verifications = enqueue_after(job, exit_code == 0, now, out);
+  if (exit_code != 0) {
+    s.state = "write failed (exit=" + std::to_string(exit_code) + ")";
+    s.info = clip_utf8(output, kMaxOutputInReport);
+    s.action_required = tr(locale(), "写任务失败，请检查", "the write failed: check it");
+    out.push_back(Notify{std::move(s), true});
+    return;
+  }
+  s.state = "write done (exit=0)";
+  if (verifications.empty()) {
+    s.action_required = tr(locale(), "没有可运行的验证任务，请手动验证",
+                           "no verification could be queued: verify by hand");
+    out.push_back(Notify{std::move(s), true});
+    return;
+  }
+  std::string list;
+  for (const auto& v : verifications) list += (list.empty() ? "" : ", ") + v;
+  s.info = tr(locale(), "验证已排队: ", "verification queued: ") + list;
+  out.push_back(Notify{std::move(s), false});
+}
+
+void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
+                         const std::string& output, TimeMs now, Actions& out) {
+  const bool attention = exit_code != 0 || needs_attention(output);
+  const Job* verified = nullptr;
+  if (item && item->source.starts_with(kAfterSource)) {
+    const Job* parent = config_.find(std::string_view(item->source).substr(kAfterSource.size()));
+    if (parent && parent->kind == JobKind::one_shot_write) verified = parent;
+  }
+  if (verified) {
+    audit("verify", *verified, -1, exit_code, job.id + (attention ? ": failed" : ": verified"),
+          now);
+    ReportSection s = job_section(*verified);
+    if (attention) {
+      s.state = "verification failed (" + job.id + ", exit=" + std::to_string(exit_code) + ")";
+      s.info = clip_utf8(output, kMaxOutputInReport);
+      s.action_required =
+          tr(locale(), "写入后验证失败，请检查", "verification after the write failed: check it");
+    } else {
+      s.state = "verified ✅ (" + job.id + ")";
+    }
+    out.push_back(Notify{std::move(s), attention});
+  } else if (attention) {
+    ReportSection s = job_section(job);
+    s.state = exit_code == 0 ? "done (exit=0)" : "failed (exit=" + std::to_string(exit_code) + ")";
+    s.info = clip_utf8(output, kMaxOutputInReport);
+    out.push_back(Notify{std::move(s), true});
+  }
+  enqueue_after(job, exit_code == 0, now, out);
+}
+
+}  // namespace opsd

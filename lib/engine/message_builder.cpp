@@ -1,0 +1,110 @@
+#include "engine/message_builder.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cstdio>
+
+namespace opsd {
+
+namespace {
+
+struct Labels {
+  const char* header;
+  const char* open;  // around the time
+  const char* close;
+  const char* status;
+  const char* info;
+  const char* progress;
+};
+
+const Labels& labels_for(const std::string& locale) {
+  static const Labels zh{"🛠️ Ops 快报", "（", "）", "状态", "信息", "进度"};
+  static const Labels en{"🛠️ Ops report", " (", ")", "Status", "Info", "Progress"};
+  return locale == "en" ? en : zh;
+}
+
+std::string scalar_text(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      return std::string(v.get_string());
+    case boost::json::kind::int64:
+      return std::to_string(v.get_int64());
+    case boost::json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case boost::json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case boost::json::kind::null:
+      return "null";
+    case boost::json::kind::double_: {
+      char buf[64];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_double());
+      return std::string(buf, r.ptr);
+    }
+    default:
+      return "";
+  }
+}
+
+bool is_scalar(const boost::json::value& v) { return !v.is_object() && !v.is_array(); }
+
+}  // namespace
+
+std::string format_local_time(TimeMs t, const LocalMinuteFn& local_minute) {
+  int minute = local_minute ? local_minute(t) : 0;
+  minute = ((minute % 1440) + 1440) % 1440;
+  const long long secs = ((t / 1000) % 60 + 60) % 60;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02lld", minute / 60, minute % 60, secs);
+  return buf;
+}
+
+std::string render_progress(const std::string& progress_json) {
+  if (progress_json.empty()) return "";
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(progress_json, ec);
+  if (ec || !v.is_object()) return "";
+  std::vector<std::pair<std::string, const boost::json::value*>> items;
+  for (const auto& kv : v.get_object())
+    if (is_scalar(kv.value())) items.emplace_back(std::string(kv.key()), &kv.value());
+  std::sort(items.begin(), items.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  int shown = 0;
+  for (const auto& [key, val] : items) {
+    if (shown == kMaxProgressKeys) break;
+    if (shown++) out += " | ";
+    out += key + "=" + scalar_text(*val);
+  }
+  return out;
+}
+
+std::string render_section(const ReportSection& s, const std::string& locale) {
+  const Labels& l = labels_for(locale);
+  std::string out = "• " + s.name + " (" + s.job_id + ", " + std::string(to_string(s.kind)) + ")";
+  auto line = [&out](const char* label, const std::string& text) {
+    if (!text.empty()) out += std::string("\n- ") + label + ": " + text;
+  };
+  line(l.status, s.state);
+  line(l.info, s.info);
+  line(l.progress, render_progress(s.progress_json));
+  line("ACTION REQUIRED", s.action_required);
+  line("AUTORUN", s.autorun);
+  return out;
+}
+
+std::string build_message(const std::vector<ReportSection>& sections, TimeMs now,
+                          const std::string& locale, const LocalMinuteFn& local_minute) {
+  const Labels& l = labels_for(locale);
+  std::string out = std::string(l.header) + l.open + format_local_time(now, local_minute) + l.close;
+  for (const auto& s : sections) out += "\n\n" + render_section(s, locale);
+  return out;
+}
+
+std::string build_message(const std::vector<ReportSection>& sections, TimeMs now,
+                          const std::string& locale, const Clock& clock) {
+  return build_message(sections, now, locale,
+                       [&clock](TimeMs t) { return clock.local_minute_of_day(t); });
+}
+
+}  // namespace opsd

@@ -1,0 +1,84 @@
+#include "engine/resume_policy.hpp"
+
+#include <algorithm>
+
+namespace opsd {
+
+namespace {
+
+int attempts_within_window(const JobRuntime& rt, TimeMs now) {
+  return static_cast<int>(std::count_if(rt.auto_resume_times.begin(), rt.auto_resume_times.end(),
+                                        [&](TimeMs t) { return now - t < kResumeWindow; }));
+}
+
+}  // namespace
+
+ResumeDecision decide_resume(const Job& job, const JobRuntime& rt, TimeMs now) {
+  ResumeDecision d;
+  if (job.kind != JobKind::long_running_read || rt.running || rt.completed || rt.user_stopped)
+    return d;
+  if (!job.policy.auto_resume) {
+    d.verdict = ResumeVerdict::disabled;
+    return d;
+  }
+  if (job.risk != Risk::read_only) {
+    d.verdict = ResumeVerdict::blocked;
+    return d;
+  }
+  if (rt.state == JobState::given_up) {
+    if (now - rt.given_up_at >= kGivenUpCooldown) {
+      d.verdict = ResumeVerdict::resume;
+      d.after_cooldown = true;
+    } else {
+      d.verdict = ResumeVerdict::given_up_wait;
+      d.retry_at = rt.given_up_at + kGivenUpCooldown;
+    }
+    d.attempts_in_window = attempts_within_window(rt, now);
+    return d;
+  }
+  d.attempts_in_window = attempts_within_window(rt, now);
+  if (d.attempts_in_window >= job.policy.max_auto_resumes) {
+    d.verdict = ResumeVerdict::give_up;
+    return d;
+  }
+  const TimeMs backoff = seconds(std::max<std::int64_t>(0, job.policy.auto_resume_backoff_seconds));
+  if (rt.last_auto_resume_at != 0 && now - rt.last_auto_resume_at < backoff) {
+    d.verdict = ResumeVerdict::backoff;
+    d.retry_at = rt.last_auto_resume_at + backoff;
+    return d;
+  }
+  d.verdict = ResumeVerdict::resume;
+  return d;
+}
+
+void record_resume_attempt(JobRuntime& rt, TimeMs now, bool reset_window) {
+  auto& times = rt.auto_resume_times;
+  if (reset_window) times.clear();
+  std::erase_if(times, [&](TimeMs t) { return now - t >= kResumeWindow; });
+  times.push_back(now);
+  rt.last_auto_resume_at = now;
+  ++rt.auto_resumes_total;
+}
+
+std::string autorun_note(const ResumeDecision& d, const Policy& policy) {
+  const std::string cap = std::to_string(policy.max_auto_resumes);
+  switch (d.verdict) {
+    case ResumeVerdict::not_applicable:
+    case ResumeVerdict::disabled:
+      return "";
+    case ResumeVerdict::blocked:
+      return "blocked (risk != read_only)";
+    case ResumeVerdict::backoff:
+      return "suppressed (backoff " + std::to_string(policy.auto_resume_backoff_seconds) + "s)";
+    case ResumeVerdict::resume:
+      if (d.after_cooldown) return "resumed after the give-up cooldown";
+      return "resumed (attempt " + std::to_string(d.attempts_in_window + 1) + "/" + cap +
+             " within 1h)";
+    case ResumeVerdict::give_up:
+    case ResumeVerdict::given_up_wait:
+      return "given up (" + cap + " attempts within 1h); retried after a 1h cooldown";
+  }
+  return "";
+}
+
+}  // namespace opsd

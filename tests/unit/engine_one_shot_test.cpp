@@ -1,0 +1,196 @@
+// Engine behaviour for one-shot jobs: direct runs, the queue, after-chains, write approvals and
+// the verification chain (SPEC §5, §6).
+#include <catch2/catch.hpp>
+
+#include "engine/engine.hpp"
+#include "engine_fixture.hpp"
+
+using namespace opsd;
+using namespace opsd::testing;
+
+namespace {
+
+const TimeMs kHour = seconds(3600);
+
+Engine write_rig(std::int64_t delay_seconds = 0) {
+  return Engine(config_of({write_job("w", "v", delay_seconds), read_job("v")}), State{});
+}
+
+bool has_event(const std::vector<AuditEvent>& events, const std::string& name) {
+  for (const auto& e : events)
+    if (e.event == name) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a one-shot read reports ACTION REQUIRED / ALERT output and non-zero exits", "[engine]") {
+  Engine e(config_of({read_job("r")}), State{});
+  Outcome o = e.request_run("r", kT0);
+  REQUIRE(o.ok());
+  REQUIRE(only<LaunchOneShot>(o.actions).size() == 1);
+  CHECK(only<LaunchOneShot>(o.actions)[0].queue_item_id.empty());
+  CHECK(e.request_run("r", kT0).error->code == Fault::already_running);
+  CHECK(only<Notify>(e.on_one_shot_finished("r", "", 0, "all good\n", kT0 + 1)).empty());
+
+  REQUIRE(e.request_run("r", kT0 + 2).ok());
+  Actions a = e.on_one_shot_finished("r", "", 0, "ACTION REQUIRED: rotate keys\n", kT0 + 3);
+  REQUIRE(alerts(a).size() == 1);
+  CHECK(alerts(a)[0].section.info == "ACTION REQUIRED: rotate keys");
+
+  REQUIRE(e.request_run("r", kT0 + 4).ok());
+  a = e.on_one_shot_finished("r", "", 2, "boom", kT0 + 5);
+  REQUIRE(alerts(a).size() == 1);
+  CHECK(alerts(a)[0].section.state == "failed (exit=2)");
+}
+
+TEST_CASE("enqueued read jobs run one at a time after their notBefore", "[engine]") {
+  Engine e(config_of({read_job("r1"), read_job("r2")}), State{});
+  Outcome o1 = e.request_enqueue("r1", kT0 + seconds(60), "opsctl", kT0);
+  REQUIRE(o1.ok());
+  CHECK(o1.actions.empty());
+  Outcome o2 = e.request_enqueue("r2", 0, "opsctl", kT0);
+  REQUIRE(o2.ok());
+  REQUIRE(only<LaunchOneShot>(o2.actions).size() == 1);
+  const std::string item = only<LaunchOneShot>(o2.actions)[0].queue_item_id;
+  CHECK_FALSE(item.empty());
+  CHECK(only<LaunchOneShot>(e.on_timer(kT0 + seconds(60))).empty());  // r2 still runs
+  const Actions a = e.on_one_shot_finished("r2", item, 0, "", kT0 + seconds(61));
+  REQUIRE(only<LaunchOneShot>(a).size() == 1);
+  CHECK(only<LaunchOneShot>(a)[0].job_id == "r1");
+  CHECK(e.state().queue[1].status == "done");
+  CHECK(e.state().queue[1].exit_code == 0);
+}
+
+TEST_CASE("the queue refuses write jobs and long-running jobs", "[engine]") {
+  Engine e(config_of({write_job("w", "v"), read_job("v"), long_job("scan")}), State{});
+  CHECK(e.request_enqueue("w", 0, "opsctl", kT0).error->code == Fault::refused_by_policy);
+  CHECK(e.request_enqueue("scan", 0, "opsctl", kT0).error->code == Fault::wrong_kind);
+  CHECK(e.request_enqueue("nope", 0, "opsctl", kT0).error->code == Fault::unknown_job);
+  CHECK(e.state().queue.empty());
+}
+
+TEST_CASE("after-chains enqueue read-only jobs only, never a write job", "[engine]") {
+  Job scan = long_job("scan");
+  scan.after.push_back(AfterEntry{"v", AfterWhen::success, 30});
+  scan.after.push_back(AfterEntry{"w", AfterWhen::success, 0});
+  scan.after.push_back(AfterEntry{"on-fail", AfterWhen::failure, 0});
+  Engine e(config_of({scan, read_job("v"), read_job("on-fail"), write_job("w", "v")}), State{});
+  (void)e.on_probe_result("scan", running("k"), kT0);
+  const Actions a = e.on_probe_result("scan", completed(), kT0 + seconds(10));
+  REQUIRE(e.state().queue.size() == 1);
+  CHECK(e.state().queue[0].job_id == "v");
+  CHECK(e.state().queue[0].not_before == kT0 + seconds(40));
+  CHECK(e.state().queue[0].source == "after:scan");
+  REQUIRE(alerts(a).size() == 1);
+  CHECK(alerts(a)[0].section.action_required.find("w (one_shot_write") != std::string::npos);
+  const auto runs = only<LaunchOneShot>(e.on_timer(kT0 + seconds(40)));
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].job_id == "v");
+}
+
+TEST_CASE("a write job is refused without approval and nothing runs", "[engine]") {
+  Engine e = write_rig();
+  const Outcome o = e.request_run("w", kT0, 1000);
+  REQUIRE_FALSE(o.ok());
+  CHECK(o.error->code == Fault::approval_required);
+  CHECK(o.error->message.find("ACTION REQUIRED") != std::string::npos);
+  CHECK(o.actions.empty());
+  const auto audit = e.take_audit();
+  REQUIRE(audit.size() == 1);
+  CHECK(audit[0].event == "refuse");
+  CHECK(audit[0].uid == 1000);
+  CHECK(audit[0].fingerprint == e.fingerprint(*e.config().find("w")));
+}
+
+TEST_CASE("a write job runs once with an approval, which is then consumed", "[engine]") {
+  Engine e = write_rig();
+  REQUIRE(e.request_approve("w", kHour, 1000, "change 42", kT0).ok());
+  const Outcome o = e.request_run("w", kT0 + 1, 1000);
+  REQUIRE(o.ok());
+  REQUIRE(only<LaunchOneShot>(o.actions).size() == 1);
+  CHECK(e.state().approvals.at(0).consumed);
+  (void)e.on_one_shot_finished("w", "", 0, "", kT0 + 2);
+  CHECK(e.request_run("w", kT0 + 3, 1000).error->code == Fault::approval_required);
+  const auto audit = e.take_audit();
+  CHECK(has_event(audit, "approve"));
+  CHECK(has_event(audit, "write_run"));
+  CHECK(has_event(audit, "write_exit"));
+  CHECK(e.request_approve("v", kHour, 1000, "", kT0).error->code == Fault::wrong_kind);
+}
+
+TEST_CASE("a reload that changes the write job voids its approval", "[engine]") {
+  Engine e = write_rig();
+  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0).ok());
+  Job changed = write_job("w", "v");
+  changed.commands.run = {"apply", "--force"};
+  Actions actions;
+  const ReloadSummary sum = e.reload(config_of({changed, read_job("v")}), kT0 + 1, actions);
+  CHECK(sum.changed == std::vector<std::string>{"w"});
+  const Outcome o = e.request_run("w", kT0 + 2);
+  REQUIRE_FALSE(o.ok());
+  CHECK(o.error->message.find("changed") != std::string::npos);
+}
+
+TEST_CASE("run of a write job with an expired approval is refused", "[engine]") {
+  Engine e = write_rig();
+  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0).ok());
+  CHECK(e.request_run("w", kT0 + kHour).error->code == Fault::approval_required);
+}
+
+TEST_CASE("write chain: write done, verification after its delay, verified", "[engine]") {
+  Engine e = write_rig(120);
+  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0).ok());
+  REQUIRE(e.request_run("w", kT0).ok());
+  Actions a = e.on_one_shot_finished("w", "", 0, "applied", kT0 + seconds(5));
+  REQUIRE(only<Notify>(a).size() == 1);
+  CHECK_FALSE(only<Notify>(a)[0].alert);
+  CHECK(only<Notify>(a)[0].section.info == "验证已排队: v");
+  CHECK(only<LaunchOneShot>(e.on_timer(kT0 + seconds(124))).empty());
+  const auto runs = only<LaunchOneShot>(e.on_timer(kT0 + seconds(125)));
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].job_id == "v");
+  a = e.on_one_shot_finished("v", runs[0].queue_item_id, 0, "ok", kT0 + seconds(130));
+  REQUIRE(only<Notify>(a).size() == 1);
+  CHECK_FALSE(only<Notify>(a)[0].alert);
+  CHECK(only<Notify>(a)[0].section.job_id == "w");
+  CHECK(only<Notify>(a)[0].section.state == "verified ✅ (v)");
+  CHECK(has_event(e.take_audit(), "verify"));
+}
+
+TEST_CASE("write chain: a failed verification is an alert", "[engine]") {
+  Engine e = write_rig();
+  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0).ok());
+  REQUIRE(e.request_run("w", kT0).ok());
+  const auto runs = only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "", kT0 + 1));
+  REQUIRE(runs.size() == 1);
+  const Actions a = e.on_one_shot_finished("v", runs[0].queue_item_id, 1, "mismatch", kT0 + 2);
+  REQUIRE(alerts(a).size() == 1);
+  CHECK(alerts(a)[0].section.state == "verification failed (v, exit=1)");
+}
+
+TEST_CASE("write chain: a failed write is an alert and is not verified", "[engine]") {
+  Engine e = write_rig();
+  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0).ok());
+  REQUIRE(e.request_run("w", kT0).ok());
+  const Actions a = e.on_one_shot_finished("w", "", 3, "denied", kT0 + 1);
+  REQUIRE(alerts(a).size() == 1);
+  CHECK(alerts(a)[0].section.state == "write failed (exit=3)");
+  CHECK(only<LaunchOneShot>(a).empty());
+  CHECK(e.state().queue.empty());
+}
+
+TEST_CASE("nothing but an approved request runs a write job", "[engine]") {
+  Job scan = long_job("scan", true);
+  scan.after.push_back(AfterEntry{"w", AfterWhen::always, 0});
+  Engine e(config_of({scan, write_job("w", "v"), read_job("v")}), State{});
+  Actions all = e.on_startup(kT0);
+  auto add = [&all](const Actions& more) { all.insert(all.end(), more.begin(), more.end()); };
+  add(e.request_tick(kT0));
+  add(e.on_probe_result("scan", running("k"), kT0 + 1));
+  add(e.on_probe_result("scan", completed(), kT0 + 2));
+  add(e.on_probe_result("scan", not_running(), kT0 + 3));
+  add(e.on_timer(kT0 + seconds(3600)));
+  for (const auto& run : only<LaunchOneShot>(all)) CHECK(run.job_id != "w");
+  for (const auto& item : e.state().queue) CHECK(item.job_id != "w");
+}
