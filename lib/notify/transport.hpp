@@ -1,0 +1,50 @@
+// A way to deliver one message text to one Telegram chat (SPEC §7).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace opsd {
+
+// The outcome of one send attempt; the outbox decides what happens next (outbox.hpp).
+struct SendResult {
+  enum class Kind {
+    delivered,    // Telegram accepted the message
+    retry_after,  // rate limited: wait retry_after_seconds, then send the same message again
+    transient,    // 5xx, network, timeout, TLS: retry with backoff
+    permanent,    // will not succeed as is (blocked, chat not found, bad token): drop it
+  };
+  Kind kind = Kind::transient;
+  int http_status = 0;                   // 0 when no HTTP response was received
+  std::int64_t retry_after_seconds = 0;  // for retry_after
+  std::string migrate_to_chat_id;        // set when the group moved to a supergroup
+  std::string error;                     // human-readable reason; never contains the token
+};
+
+inline std::string_view to_string(SendResult::Kind k) {
+  switch (k) {
+    case SendResult::Kind::delivered:
+      return "delivered";
+    case SendResult::Kind::retry_after:
+      return "retry_after";
+    case SendResult::Kind::transient:
+      return "transient";
+    case SendResult::Kind::permanent:
+      return "permanent";
+  }
+  return "unknown";
+}
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends `text` to `chat_id`; `silent` sends without sound (routine reports). `done` is
+  // called exactly once, on the transport's executor, never from inside send(). The
+  // transport must outlive every pending send.
+  virtual void send(const std::string& chat_id, const std::string& text, bool silent,
+                    std::function<void(SendResult)> done) = 0;
+};
+
+}  // namespace opsd

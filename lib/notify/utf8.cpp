@@ -1,0 +1,49 @@
+#include "notify/utf8.hpp"
+
+namespace opsd {
+
+std::optional<char32_t> utf8_decode(std::string_view s, std::size_t pos, std::size_t& len) {
+  len = 1;
+  const auto b0 = static_cast<unsigned char>(s[pos]);
+  if (b0 < 0x80) return b0;
+  const std::size_t n = b0 >= 0xF0 && b0 < 0xF5   ? 4
+                        : b0 >= 0xE0 && b0 < 0xF0 ? 3
+                        : b0 >= 0xC2 && b0 < 0xE0 ? 2
+                                                  : 0;
+  if (n == 0 || pos + n > s.size()) return std::nullopt;
+  char32_t cp = b0 & (0xFFu >> (n + 1));
+  for (std::size_t i = 1; i < n; ++i) {
+    if (!utf8_is_continuation(s[pos + i])) return std::nullopt;
+    cp = (cp << 6) | (static_cast<unsigned char>(s[pos + i]) & 0x3Fu);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+  len = n;
+  return cp;
+}
+
+void utf8_append(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += utf8_is_continuation(c) ? 0 : 1;
+  return n;
+}
+
+}  // namespace opsd

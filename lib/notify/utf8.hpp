@@ -1,0 +1,24 @@
+// Small UTF-8 helpers shared by the JSON5 reader and the message splitter.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace opsd {
+
+// Decodes the code point starting at byte `pos` of `s` and sets `len` to its byte length.
+// Returns nullopt (len = 1) for an invalid, overlong, surrogate or truncated sequence.
+std::optional<char32_t> utf8_decode(std::string_view s, std::size_t pos, std::size_t& len);
+
+// Appends `cp` (at most U+10FFFF) encoded as UTF-8.
+void utf8_append(std::string& out, char32_t cp);
+
+// True for a UTF-8 continuation byte (10xxxxxx): never the start of a code point.
+inline bool utf8_is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Number of code points in `s` (bytes that are not continuation bytes).
+std::size_t utf8_length(std::string_view s);
+
+}  // namespace opsd
