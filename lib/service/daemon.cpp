@@ -8,10 +8,12 @@
 #include <iostream>
 
 #include "config/config_loader.hpp"
+#include "config/fingerprint.hpp"
 #include "service/daemon_impl.hpp"
 #include "service/outbox_sender.hpp"
 #include "state/file_system.hpp"
 #include "state/state_store.hpp"
+#include "util/time_format.hpp"
 #include "version.hpp"
 
 namespace opsd {
@@ -78,6 +80,12 @@ void Daemon::persist() {
 }
 
 void Daemon::after_engine_call() {
+  for (const AuditEvent& e : engine_->take_audit()) {
+    boost::json::object entry{{"at", iso8601_utc(e.at)}, {"event", e.event}, {"job", e.job_id},
+                              {"fingerprint", e.fingerprint}, {"uid", e.uid}, {"note", e.note}};
+    entry["exitCode"] = e.exit_code ? boost::json::value(*e.exit_code) : nullptr;
+    audit(std::move(entry));
+  }
   if (engine_->take_dirty()) persist();
   arm_timer();
 }
@@ -155,6 +163,9 @@ void Daemon::shutdown() {
   timer_.cancel();
   watchdog_timer_.cancel();
   if (server_) server_->stop();
+  // Owned children are stopped below; the engine keeps their states so that the next start
+  // resumes or reports them.
+  (void)engine_->on_shutdown(clock_.now());
   persist();
   children_->terminate_all(kShutdownGrace, [this] {
     persist();
@@ -222,7 +233,8 @@ int Daemon::run() {
     spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
                   loaded.quarantined_to);
   engine_.emplace(std::move(*config), std::move(loaded.state));
-  engine_->set_local_time([this](TimeMs t) { return clock_.local_minute_of_day(t); });
+  engine_->set_local_time(clock_);
+  engine_->set_fingerprinter(job_fingerprint);
 
   ServerOptions server_opts;
   server_opts.socket_path = opts_.paths.socket;

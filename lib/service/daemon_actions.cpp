@@ -40,16 +40,6 @@ Result<std::vector<std::string>> resolved_argv(const std::vector<std::string>& a
   return out;
 }
 
-// True when `job_id` is the verification of some write job (its runs are audited).
-bool verifies_a_write(const Config& config, const std::string& job_id) {
-  for (const Job& j : config.jobs) {
-    if (j.kind != JobKind::one_shot_write) continue;
-    for (const AfterEntry& a : j.after)
-      if (a.job_id == job_id) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string Daemon::log_path(const std::string& job_id) const {
@@ -94,7 +84,8 @@ void Daemon::dispatch(Actions actions, std::shared_ptr<Engine> dry) {
 
 void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
   if (sections.empty()) return;
-  std::string text = build_message(sections, clock_.now(), engine_->config().notify.locale);
+  std::string text =
+      build_message(sections, clock_.now(), engine_->config().notify.locale, clock_);
   spdlog::info("{} message: {} section(s)", alert ? "alert" : "routine", sections.size());
   notifier_->post(text, alert);
 }
@@ -205,8 +196,6 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   if (!job) return;
   std::string id = a.job_id;
   std::string item = a.queue_item_id;
-  bool audited = job->kind == JobKind::one_shot_write || job->risk != Risk::read_only ||
-                 verifies_a_write(engine_->config(), id);
   std::vector<std::string> cmd = job->commands.run;
   Result<std::vector<std::string>> argv = resolved_argv(cmd, job->cwd);
   if (!argv) {
@@ -223,19 +212,12 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.timeout = kOneShotTimeout;
   spec.log_path = log_path(id);
   spdlog::info("job {}: running one-shot{}", id, item.empty() ? "" : " (queue " + item + ")");
-  runner_->run(std::move(spec), [this, id, item, audited](const CommandOutput& out) {
+  runner_->run(std::move(spec), [this, id, item](const CommandOutput& out) {
     std::string tail = tail_of(out.stdout_text, kOutputTailBytes);
     if (!out.stderr_tail.empty()) tail += "\n" + out.stderr_tail;
     if (!out.spawn_error.empty()) tail += "\n" + out.spawn_error;
     if (out.timed_out) tail += "\ntimed out";
     int code = out.exit_code;
-    if (audited)
-      audit(boost::json::object{{"event", "run_finished"},
-                                {"job", id},
-                                {"queueItem", item},
-                                {"exitCode", code},
-                                {"durationMs", out.duration_ms},
-                                {"outputTail", tail_of(tail, 800)}});
     if (shutting_down_) return;
     dispatch(engine_->on_one_shot_finished(id, item, code, tail, clock_.now()));
   });

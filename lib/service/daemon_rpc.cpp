@@ -134,14 +134,7 @@ ParsedResponse Daemon::handle_run(const json::object& p, const PeerCred& peer) {
     if (o.error) return fail(o.error->code, o.error->message);
     return ok(json::object{{"message", "dry run: would run " + job}});
   }
-  Outcome o = engine_->request_run(job, clock_.now());
-  if (def->kind == JobKind::one_shot_write) {
-    audit(json::object{{"event", o.ok() ? "write_run" : "write_refused"},
-                       {"job", job},
-                       {"uid", peer.uid},
-                       {"fingerprint", job_fingerprint(*def)},
-                       {"reason", o.ok() ? "" : o.error->message}});
-  }
+  Outcome o = engine_->request_run(job, clock_.now(), peer.uid);
   dispatch(std::move(o.actions));
   return from_outcome(o);
 }
@@ -156,15 +149,12 @@ ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& pee
   std::int64_t ttl = int_param(p, "ttlSeconds").value_or(3600);
   if (ttl <= 0) return fail(Fault::invalid_params, "ttlSeconds must be > 0");
   std::string note = string_param(p, "note").value_or("");
-  std::string fp = job_fingerprint(*def);
   TimeMs now = clock_.now();
-  approve(engine_->mutable_state(), *def, fp, seconds(ttl), peer.uid, note, now);
-  persist();
-  audit(json::object{{"event", "approval"}, {"job", job}, {"uid", peer.uid},
-                     {"fingerprint", fp}, {"ttlSeconds", ttl}, {"note", note}});
-  return ok(json::object{{"message", "approved " + job + " for one run until " +
-                                         iso8601_utc(now + seconds(ttl))},
-                         {"fingerprint", fp},
+  Outcome o = engine_->request_approve(job, seconds(ttl), peer.uid, note, now);
+  dispatch(std::move(o.actions));
+  if (o.error) return fail(o.error->code, o.error->message);
+  return ok(json::object{{"message", o.message},
+                         {"fingerprint", engine_->fingerprint(*def)},
                          {"expiresAt", iso8601_utc(now + seconds(ttl))}});
 }
 
@@ -221,7 +211,7 @@ asio::awaitable<ParsedResponse> Daemon::handle_tick(const json::object& p) {
   capture_ = nullptr;
   std::string text;
   if (!capture.sections.empty())
-    text = build_message(capture.sections, clock_.now(), engine_->config().notify.locale);
+    text = build_message(capture.sections, clock_.now(), engine_->config().notify.locale, clock_);
   bool sent = false;
   if (!text.empty() && !print_only && !dry_run) {
     post_sections(std::move(capture.sections), capture.alert);
