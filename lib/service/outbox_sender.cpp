@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "notify/fallback_transport.hpp"
 #include "notify/openclaw_config.hpp"
 #include "notify/openclaw_transport.hpp"
 #include "notify/outbox.hpp"
@@ -20,6 +21,20 @@ std::optional<std::string> getenv_string(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v) return std::nullopt;
   return std::string(v);
+}
+
+// The openclaw CLI when it is installed, then the Bot API when a token is known.
+std::unique_ptr<Transport> make_transport(boost::asio::any_io_executor ex,
+                                          const TelegramSettings& s, const std::string& ca_file) {
+  std::unique_ptr<Transport> primary;
+  if (auto bin = find_openclaw_binary(getenv_string("PATH").value_or("")))
+    primary = std::make_unique<OpenclawTransport>(
+        ex, OpenclawOptions{*bin, std::chrono::seconds(30), s.token});
+  std::unique_ptr<Transport> fallback;
+  if (!s.token.empty())
+    fallback = std::make_unique<TelegramTransport>(
+        ex, TelegramOptions{s.api_root, s.token, ca_file, std::chrono::seconds(20)});
+  return std::make_unique<FallbackTransport>(ex, std::move(primary), std::move(fallback));
 }
 
 class OutboxSender final : public Notifier {
@@ -102,8 +117,7 @@ class OutboxSender final : public Notifier {
     if (!transport_ || s.token != token_ || s.api_root != api_root_) {
       token_ = s.token;
       api_root_ = s.api_root;
-      transport_ = make_fallback_transport(
-          ex_, TelegramOptions{s.api_root, s.token, options_.ca_file, std::chrono::seconds(20)});
+      transport_ = make_transport(ex_, s, options_.ca_file);
     }
     return *transport_;
   }
