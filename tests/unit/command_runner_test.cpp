@@ -258,3 +258,15 @@ TEST_CASE("destroying the runner kills running commands without calling back", "
   CHECK_FALSE(called);
   CHECK(no_children_left());
 }
+
+TEST_CASE("commands inherit only stdin, stdout and stderr, and leak no descriptors", "[process]") {
+  auto open_fds = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator{});
+  };
+  auto before = open_fds();
+  // ls opens the directory it lists as the lowest free descriptor: 3 when nothing leaked.
+  auto out = run_one(shell("exec ls /proc/self/fd"));
+  CHECK(out.stdout_text == "0\n1\n2\n3\n");
+  CHECK(open_fds() == before);
+}
