@@ -1,0 +1,201 @@
+#include "process/command_runner.hpp"
+
+#include <signal.h>
+
+#include <array>
+#include <deque>
+#include <exception>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "process/log_writer.hpp"
+#include "process/spawn.hpp"
+
+namespace opsd {
+
+namespace asio = boost::asio;
+
+struct CommandRunner::State {
+  State(asio::any_io_executor executor, std::size_t max)
+      : ex(std::move(executor)), max_concurrent(std::max<std::size_t>(max, 1)) {}
+
+  asio::any_io_executor ex;
+  std::size_t max_concurrent;
+  std::size_t active = 0;
+  std::deque<std::pair<RunSpec, std::function<void(CommandOutput)>>> queue;
+  std::set<std::int64_t> groups;  // process groups of running commands
+  bool closed = false;            // runner destroyed: no more callbacks
+};
+
+namespace {
+
+using State = CommandRunner::State;
+using namespace boost::asio::experimental::awaitable_operators;
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kStderrTail = 4 * 1024;
+
+// One running command, shared by its coroutines and its deadline handler.
+struct Run {
+  Run(asio::any_io_executor ex, std::int64_t group) : pgid(group), out(ex), err(ex) {}
+
+  // SIGKILL to the group and stop reading: the command ends as soon as the leader is reaped.
+  void kill_and_stop() {
+    ::kill(static_cast<pid_t>(-pgid), SIGKILL);
+    boost::system::error_code ignored;
+    out.close(ignored);
+    err.close(ignored);
+  }
+
+  std::int64_t pgid;
+  asio::readable_pipe out;
+  asio::readable_pipe err;
+  std::optional<LogWriter> log;
+  CommandOutput result;
+  bool finished = false;
+};
+
+void log_unexpected(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("command runner: {}", ex.what());
+  }
+}
+
+asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap) {
+  std::array<char, kReadChunk> buf;
+  for (;;) {
+    auto [ec, n] =
+        co_await run->out.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+    if (n > 0) {
+      if (run->log) run->log->write(std::string_view(buf.data(), n));
+      std::size_t room = cap - run->result.stdout_text.size();
+      run->result.stdout_text.append(buf.data(), std::min(n, room));
+      if (n > room) {
+        run->result.overflow = true;
+        run->kill_and_stop();
+        co_return;
+      }
+    }
+    if (ec) co_return;
+  }
+}
+
+asio::awaitable<void> read_stderr(std::shared_ptr<Run> run) {
+  std::array<char, kReadChunk> buf;
+  std::string& tail = run->result.stderr_tail;
+  for (;;) {
+    auto [ec, n] =
+        co_await run->err.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+    if (n > 0) {
+      if (run->log) run->log->write(std::string_view(buf.data(), n));
+      tail.append(buf.data(), n);
+      if (tail.size() > 2 * kStderrTail) tail.erase(0, tail.size() - kStderrTail);
+    }
+    if (ec) break;
+  }
+  if (tail.size() > kStderrTail) tail.erase(0, tail.size() - kStderrTail);
+}
+
+asio::awaitable<void> wait_exit(std::shared_ptr<Run> run, ChildProcess& proc) {
+  auto [ec, code] = co_await proc.async_wait(asio::as_tuple(asio::use_awaitable));
+  run->result.exit_code = ec ? -1 : exit_code_from_status(proc.native_exit_code());
+}
+
+// Watches a spawned command until it is done or the deadline kills it.
+asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpec& spec,
+                                         ChildProcess proc, Pipe out, Pipe err) {
+  auto pgid = static_cast<std::int64_t>(proc.id());
+  auto run = std::make_shared<Run>(st->ex, pgid);
+  run->out.assign(out.read_end.release());
+  run->err.assign(err.read_end.release());
+  if (!spec.log_path.empty()) run->log.emplace(spec.log_path);
+  st->groups.insert(pgid);
+  asio::steady_timer deadline(st->ex, spec.timeout);
+  deadline.async_wait([run](boost::system::error_code ec) {
+    if (ec || run->finished) return;
+    run->result.timed_out = true;
+    run->kill_and_stop();
+  });
+  co_await (read_stdout(run, spec.stdout_cap) && read_stderr(run) && wait_exit(run, proc));
+  run->finished = true;
+  deadline.cancel();
+  st->groups.erase(pgid);
+  co_return std::move(run->result);
+}
+
+void start_next(const std::shared_ptr<State>& st);
+
+asio::awaitable<void> run_one(std::shared_ptr<State> st, RunSpec spec,
+                              std::function<void(CommandOutput)> done) {
+  auto started = std::chrono::steady_clock::now();
+  CommandOutput result;
+  try {
+    auto out = make_pipe();
+    auto err = make_pipe();
+    if (!out || !err) {
+      result.spawn_error = (!out ? out.error() : err.error()).message;
+    } else {
+      SpawnSpec spawn{spec.argv, spec.cwd, spec.env, out->write_end.get(), err->write_end.get()};
+      auto child = spawn_in_group(st->ex, spawn);
+      out->write_end.reset();
+      err->write_end.reset();
+      if (!child) {
+        result.spawn_error = child.error().message;
+      } else {
+        result = co_await supervise(st, spec, std::move(child).value(), std::move(*out),
+                                    std::move(*err));
+      }
+    }
+  } catch (const std::exception& e) {
+    result.spawn_error = std::string("internal error: ") + e.what();
+  }
+  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+  --st->active;
+  start_next(st);
+  if (!st->closed) done(std::move(result));
+}
+
+void start_next(const std::shared_ptr<State>& st) {
+  while (!st->closed && st->active < st->max_concurrent && !st->queue.empty()) {
+    auto [spec, done] = std::move(st->queue.front());
+    st->queue.pop_front();
+    ++st->active;
+    asio::co_spawn(st->ex, run_one(st, std::move(spec), std::move(done)), log_unexpected);
+  }
+}
+
+}  // namespace
+
+CommandRunner::CommandRunner(asio::any_io_executor ex, std::size_t max_concurrent)
+    : state_(std::make_shared<State>(std::move(ex), max_concurrent)) {}
+
+CommandRunner::~CommandRunner() {
+  state_->closed = true;
+  state_->queue.clear();
+  for (auto pgid : state_->groups) ::kill(static_cast<pid_t>(-pgid), SIGKILL);
+}
+
+void CommandRunner::run(RunSpec spec, std::function<void(CommandOutput)> done) {
+  state_->queue.emplace_back(std::move(spec), std::move(done));
+  start_next(state_);
+}
+
+std::size_t CommandRunner::running() const { return state_->active; }
+
+std::size_t CommandRunner::queued() const { return state_->queue.size(); }
+
+}  // namespace opsd

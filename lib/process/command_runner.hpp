@@ -1,0 +1,53 @@
+// Short commands with a timeout and output caps: status probes, one-shot runs, commands.stop
+// (SPEC §4, §5; STYLE habit 6).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "process/status_parser.hpp"  // CommandOutput
+
+namespace opsd {
+
+struct RunSpec {
+  std::vector<std::string> argv;  // no shell; argv[0] found like execvp, relative to cwd
+  std::string cwd;                // "" = the daemon's own
+  std::vector<std::string> env;   // "K=V" (see child_environment); empty = the daemon's own
+  std::chrono::milliseconds timeout{30'000};  // from spawn until stdout and stderr are closed
+  std::size_t stdout_cap = 1 << 20;           // bytes of stdout kept; one more is an overflow
+  std::string log_path;  // "" = none; else stdout and stderr are also appended here
+};
+
+// Runs commands to completion, at most `max_concurrent` at once; the rest wait in FIFO order.
+// Single-threaded: run() and every callback happen on the executor. Destroying the runner
+// SIGKILLs the process groups of running commands, drops queued ones and calls no callback.
+class CommandRunner {
+ public:
+  explicit CommandRunner(boost::asio::any_io_executor ex, std::size_t max_concurrent = 8);
+  ~CommandRunner();
+  CommandRunner(const CommandRunner&) = delete;
+  CommandRunner& operator=(const CommandRunner&) = delete;
+
+  // Runs spec.argv as the leader of its own process group with stdin /dev/null. The command is
+  // finished when the leader has exited and its stdout and stderr are closed (grandchildren
+  // holding them count). On timeout the whole group gets SIGKILL and timed_out is set; stdout
+  // past the cap sets overflow and kills the group too. Spawn failures (missing executable,
+  // bad cwd) become spawn_error. done() is always called later, never from within run().
+  void run(RunSpec spec, std::function<void(CommandOutput)> done);
+
+  std::size_t running() const;  // commands started and not yet finished
+  std::size_t queued() const;   // commands waiting for a slot
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace opsd

@@ -1,0 +1,65 @@
+// Owned long-running children: a job's `commands.start` (SPEC §5 start/stop, §3 environment).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "util/result.hpp"
+
+namespace opsd {
+
+struct LaunchSpec {
+  std::string job_id;
+  std::vector<std::string> argv;  // no shell; argv[0] found like execvp, relative to cwd
+  std::string cwd;                // "" = the daemon's own
+  std::vector<std::string> env;   // "K=V" (see child_environment); empty = the daemon's own
+  std::string log_path;           // stdout+stderr go here (LogWriter); "" = discarded
+};
+
+// Starts and watches the children opsd owns, one per job at most. Single-threaded: every
+// method and callback runs on the executor given at construction. Destroying the supervisor
+// SIGKILLs the process groups of children still owned and calls no further callbacks.
+class ChildSupervisor {
+ public:
+  explicit ChildSupervisor(boost::asio::any_io_executor ex);
+  ~ChildSupervisor();
+  ChildSupervisor(const ChildSupervisor&) = delete;
+  ChildSupervisor& operator=(const ChildSupervisor&) = delete;
+
+  // Starts spec.argv as the leader of its own process group, stdin /dev/null, stdout and
+  // stderr through one pipe into the job's log (read asynchronously; the log's size cap bounds
+  // the disk used). Returns the pid (== pgid). on_exit(code) runs exactly once, on the
+  // executor, as soon as the child exits (pidfd): code 0..255, or -N when killed by signal N;
+  // the job is no longer owned when it runs. Output of grandchildren that keep the pipe open
+  // is still logged after the child's exit. Errors: job already owned, spawn failure.
+  Result<std::int64_t> launch(const LaunchSpec& spec, std::function<void(int exit_code)> on_exit);
+
+  bool owns(const std::string& job_id) const;
+  std::optional<std::int64_t> pid_of(const std::string& job_id) const;
+
+  // kill(-pgid, sig) for the job's owned child. Error when the job owns no child.
+  Status signal_group(const std::string& job_id, int sig);
+
+  // SIGTERM to every owned process group; after `grace`, SIGKILL to those groups; done() runs
+  // on the executor once every owned child has exited (early when all exit within grace).
+  void terminate_all(std::chrono::milliseconds grace, std::function<void()> done);
+
+  std::size_t count() const;
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+// kill(pid, sig) for a detached job known only by the pid its status reports.
+Status signal_pid(std::int64_t pid, int sig);
+
+}  // namespace opsd

@@ -1,0 +1,143 @@
+#include "process/spawn.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <exception>
+
+#include <boost/process/v2/posix/default_launcher.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include "process/child_env.hpp"
+
+extern "C" char** environ;  // NOLINT: POSIX
+
+namespace opsd {
+namespace {
+
+namespace bp = boost::process::v2;
+
+constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
+
+// Before fork: argv[0] as the job wrote it (the launcher would pass the resolved path) and the
+// child's environment (process_environment::on_setup is not defined header-only in 1.81).
+// In the child between fork and exec: own process group, clean signal state, stdio inheritable.
+struct GroupLeaderInit {
+  std::vector<const char*> argv;  // null-terminated
+  std::vector<const char*> envp;  // null-terminated
+
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*& cmd_line) {
+    cmd_line = argv.data();
+    launcher.env = envp.data();
+    return {};
+  }
+
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
+                               const char* const*&) {
+    if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    for (int fd = 0; fd <= 2; ++fd) ::fcntl(fd, F_SETFD, 0);
+    for (int sig = 1; sig < NSIG; ++sig) {
+      if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    return {};
+  }
+};
+
+void reap(int pid) {
+  if (pid <= 0) return;
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    reset();
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+void UniqueFd::reset() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Result<Pipe> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+int exit_code_from_status(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return -WTERMSIG(wait_status);
+  return -1;
+}
+
+Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec) {
+  if (spec.argv.empty()) return Error{"empty command"};
+  const std::string& name = spec.argv.front();
+  if (!spec.cwd.empty()) {
+    struct stat st {};
+    if (::stat(spec.cwd.c_str(), &st) != 0) {
+      return Error{"cannot start `" + name + "`: working directory " + spec.cwd + ": " +
+                   std::strerror(errno)};
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      return Error{"cannot start `" + name + "`: working directory " + spec.cwd +
+                   " is not a directory"};
+    }
+  }
+  std::vector<std::string> inherited;
+  const std::vector<std::string>* env = &spec.env;
+  if (spec.env.empty()) {
+    for (char** p = environ; p != nullptr && *p != nullptr; ++p) inherited.emplace_back(*p);
+    env = &inherited;
+  }
+  std::string path_env = env_value(*env, "PATH");
+  auto exe = resolve_executable(name, spec.cwd, path_env.empty() ? kDefaultPath : path_env);
+  if (!exe) return exe.error();
+
+  UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (dev_null.get() < 0) return Error{std::string("/dev/null: ") + std::strerror(errno)};
+
+  GroupLeaderInit group;
+  for (const auto& arg : spec.argv) group.argv.push_back(arg.c_str());
+  group.argv.push_back(nullptr);
+  for (const auto& entry : *env) group.envp.push_back(entry.c_str());
+  group.envp.push_back(nullptr);
+  bp::posix::default_launcher launcher;
+  bp::error_code ec;
+  try {
+    std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+    // Order matters in the child: dup2 the stdio first, then clear close-on-exec on it.
+    // A name with a slash is exec'ed as written, after the chdir, as execvp would: scripts see
+    // the same $0 as under the original tool.
+    bp::filesystem::path file = name.find('/') != std::string::npos ? name : *exe;
+    auto proc = launcher(ex, ec, file, args,
+                         bp::process_stdio{dev_null.get(), spec.stdout_fd, spec.stderr_fd}, group,
+                         bp::process_start_dir(spec.cwd.empty() ? "." : spec.cwd));
+    if (!ec) return ChildProcess(std::move(proc));
+  } catch (const std::exception& e) {
+    // The child runs but cannot be watched (e.g. pidfd_open refused): do not leave it behind.
+    if (launcher.pid > 0) ::kill(-launcher.pid, SIGKILL);
+    reap(launcher.pid);
+    return Error{"cannot watch `" + name + "`: " + e.what()};
+  }
+  reap(launcher.pid);
+  return Error{"cannot start `" + name + "` (" + *exe + "): " + ec.message()};
+}
+
+}  // namespace opsd

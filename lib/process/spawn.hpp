@@ -1,0 +1,62 @@
+// Starting one child process as the leader of its own process group (Boost.Process v2).
+// Internal to lib/process: shared by ChildSupervisor and CommandRunner.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+// Boost.Process 1.81 uses these without including them.
+#include <boost/optional.hpp>
+#include <boost/type_traits.hpp>
+//
+#include <boost/process/v2/process.hpp>
+
+#include "util/result.hpp"
+
+namespace opsd {
+
+using ChildProcess = boost::process::v2::basic_process<boost::asio::any_io_executor>;
+
+// An owned file descriptor, closed on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  ~UniqueFd() { reset(); }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset();
+
+ private:
+  int fd_ = -1;
+};
+
+// A pipe whose both ends are close-on-exec.
+struct Pipe {
+  UniqueFd read_end;
+  UniqueFd write_end;
+};
+Result<Pipe> make_pipe();
+
+struct SpawnSpec {
+  std::vector<std::string> argv;  // argv[0] resolved like execvp, after chdir(cwd)
+  std::string cwd;                // "" = the daemon's own
+  std::vector<std::string> env;   // "K=V"; empty = the daemon's own environment
+  int stdout_fd = -1;             // the child's stdout; stdin is /dev/null
+  int stderr_fd = -1;             // the child's stderr (may equal stdout_fd)
+};
+
+// Forks and execs `spec` as the leader of a new process group (pgid == pid), with signal
+// dispositions and mask reset to defaults. Returns once exec succeeded. Errors (missing
+// executable, bad cwd, exec failure) name argv[0] or the directory; a child that failed to
+// exec is reaped before returning.
+Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec);
+
+// A wait(2) status as opsd reports it: the exit status 0..255, or -N when killed by signal N.
+int exit_code_from_status(int wait_status);
+
+}  // namespace opsd

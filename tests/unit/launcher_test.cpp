@@ -1,0 +1,249 @@
+#include "process/launcher.hpp"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "process/child_env.hpp"
+
+extern "C" char** environ;  // NOLINT: POSIX
+
+using namespace std::chrono_literals;
+using opsd::ChildSupervisor;
+using opsd::LaunchSpec;
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "opsd-launch-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+template <class Pred>
+bool run_until(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit = 2s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    io.restart();
+    if (io.run_for(10ms) == 0) std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+// Alive and not a zombie.
+bool process_alive(long pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+bool gone_within(long pid, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (process_alive(pid)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+bool no_children_left() {
+  int status = 0;
+  return ::waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
+}
+
+LaunchSpec job(const TempDir& dir, const std::string& id, const std::string& script) {
+  LaunchSpec spec;
+  spec.job_id = id;
+  spec.argv = {"sh", "-c", script};
+  spec.cwd = dir.path;
+  spec.env = opsd::child_environment(environ, id, dir.path);
+  spec.log_path = dir.path + "/logs/" + id + ".log";
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("launched child logs stdout and stderr and reports its exit code", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  auto spec = job(dir, "scan", "echo \"out $OPS_JOB_ID\"; echo err >&2; exit 7");
+  std::optional<int> code;
+  auto pid = sup.launch(spec, [&](int c) { code = c; });
+  REQUIRE(pid);
+  CHECK(*pid > 0);
+  REQUIRE(run_until(io, [&] { return code.has_value(); }));
+  CHECK(*code == 7);
+  CHECK_FALSE(sup.owns("scan"));
+  CHECK(sup.count() == 0);
+  REQUIRE(run_until(io, [&] { return slurp(spec.log_path).find("err\n") != std::string::npos; }));
+  CHECK(slurp(spec.log_path).find("out scan\n") != std::string::npos);
+  CHECK(no_children_left());
+}
+
+TEST_CASE("a running child is owned by its job until it exits", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  std::optional<int> code;
+  auto pid = sup.launch(job(dir, "j", "read line; exit 0"), [&](int c) { code = c; });
+  REQUIRE(pid);  // stdin is /dev/null: `read` hits EOF and the child exits
+  CHECK(sup.owns("j"));
+  CHECK(sup.pid_of("j") == *pid);
+  CHECK(sup.count() == 1);
+  CHECK_FALSE(sup.pid_of("other"));
+  REQUIRE(run_until(io, [&] { return code.has_value(); }));
+  CHECK(*code == 0);
+  CHECK_FALSE(sup.pid_of("j"));
+}
+
+TEST_CASE("a job cannot own two children at once", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  std::optional<int> code;
+  REQUIRE(sup.launch(job(dir, "j", "exec sleep 30"), [&](int c) { code = c; }));
+  auto second = sup.launch(job(dir, "j", "exit 0"), [](int) {});
+  REQUIRE_FALSE(second);
+  CHECK(second.error().message.find("already has a running child") != std::string::npos);
+  REQUIRE(sup.signal_group("j", SIGKILL));
+  REQUIRE(run_until(io, [&] { return code.has_value(); }));
+  CHECK(*code == -SIGKILL);
+}
+
+TEST_CASE("launch reports a spawn failure and owns nothing", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  LaunchSpec spec = job(dir, "j", "exit 0");
+  spec.argv = {"./missing-start.sh"};
+  bool called = false;
+  auto r = sup.launch(spec, [&](int) { called = true; });
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("`./missing-start.sh`") != std::string::npos);
+  CHECK_FALSE(sup.owns("j"));
+  io.run_for(50ms);
+  CHECK_FALSE(called);
+}
+
+TEST_CASE("signal_group kills the child and the grandchild it spawned", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  std::optional<int> code;
+  auto spec = job(dir, "j", "sleep 30 & echo $! > grandchild.pid; wait");
+  REQUIRE(sup.launch(spec, [&](int c) { code = c; }));
+  std::string pid_file = dir.path + "/grandchild.pid";
+  REQUIRE(run_until(io, [&] { return slurp(pid_file).find('\n') != std::string::npos; }));
+  long grandchild = std::stol(slurp(pid_file));
+  REQUIRE(process_alive(grandchild));
+  REQUIRE(sup.signal_group("j", SIGTERM));
+  REQUIRE(run_until(io, [&] { return code.has_value(); }));
+  CHECK(*code == -SIGTERM);
+  CHECK(gone_within(grandchild, 1s));
+  CHECK_FALSE(sup.signal_group("j", SIGTERM));  // no longer owned
+  CHECK(no_children_left());
+}
+
+TEST_CASE("terminate_all finishes early when children obey SIGTERM", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  std::vector<int> codes;
+  for (const char* id : {"a", "b"}) {
+    REQUIRE(sup.launch(job(dir, id, "exec sleep 30"), [&](int c) { codes.push_back(c); }));
+  }
+  bool done = false;
+  sup.terminate_all(10s, [&] { done = true; });
+  REQUIRE(run_until(
+      io, [&] { return done; }, 1500ms));  // well before the 10 s grace
+  CHECK(codes == std::vector<int>{-SIGTERM, -SIGTERM});
+  CHECK(sup.count() == 0);
+}
+
+TEST_CASE("terminate_all escalates to SIGKILL for a child that ignores SIGTERM", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  std::optional<int> code;
+  auto spec = job(dir, "stubborn", "trap '' TERM; echo ready; exec sleep 30");
+  REQUIRE(sup.launch(spec, [&](int c) { code = c; }));
+  REQUIRE(run_until(io, [&] { return slurp(spec.log_path) == "ready\n"; }));
+  bool done = false;
+  sup.terminate_all(200ms, [&] { done = true; });
+  io.restart();
+  io.run_for(100ms);
+  CHECK_FALSE(code);  // SIGTERM was ignored
+  REQUIRE(run_until(
+      io, [&] { return done; }, 1500ms));
+  REQUIRE(code);
+  CHECK(*code == -SIGKILL);
+  CHECK(no_children_left());
+}
+
+TEST_CASE("terminate_all with no children calls back at once", "[process]") {
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  bool done = false;
+  sup.terminate_all(10s, [&] { done = true; });
+  CHECK_FALSE(done);  // never from within the call
+  CHECK(run_until(
+      io, [&] { return done; }, 500ms));
+}
+
+TEST_CASE("destroying the supervisor kills its children without calling back", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  bool called = false;
+  std::int64_t pid = 0;
+  {
+    ChildSupervisor sup(io.get_executor());
+    auto r = sup.launch(job(dir, "j", "exec sleep 30"), [&](int) { called = true; });
+    REQUIRE(r);
+    pid = *r;
+  }
+  run_until(
+      io, [&] { return !process_alive(pid) && no_children_left(); }, 1s);
+  CHECK_FALSE(called);
+  CHECK_FALSE(process_alive(pid));
+}
+
+TEST_CASE("signal_pid signals a known pid and rejects a bad one", "[process]") {
+  TempDir dir;
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  std::optional<int> code;
+  auto pid = sup.launch(job(dir, "detached", "exec sleep 30"), [&](int c) { code = c; });
+  REQUIRE(pid);
+  CHECK(opsd::signal_pid(*pid, 0));
+  CHECK_FALSE(opsd::signal_pid(0, SIGTERM));
+  CHECK_FALSE(opsd::signal_pid(-1, SIGTERM));
+  REQUIRE(opsd::signal_pid(*pid, SIGTERM));
+  REQUIRE(run_until(io, [&] { return code.has_value(); }));
+  CHECK(*code == -SIGTERM);
+}
