@@ -1,0 +1,32 @@
+// Tries the OpenClaw CLI first and falls back to the Bot API (SPEC §7, §12: also when the
+// binary exists but fails, not only when it is missing).
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "notify/transport.hpp"
+
+namespace opsd {
+
+class FallbackTransport : public Transport {
+ public:
+  // Either may be null: a missing CLI goes straight to `fallback`; without a fallback the
+  // primary's result stands. With neither, every send fails as transient (posted on `ex`).
+  FallbackTransport(boost::asio::any_io_executor ex, std::unique_ptr<Transport> primary,
+                    std::unique_ptr<Transport> fallback);
+
+  // Any result of the primary other than delivered sends through the fallback, whose result
+  // is returned; when that fails too its error reads "<primary error>; then <fallback error>".
+  // The transports must outlive pending sends.
+  void send(const std::string& chat_id, const std::string& text, bool silent,
+            std::function<void(SendResult)> done) override;
+
+ private:
+  boost::asio::any_io_executor ex_;
+  std::unique_ptr<Transport> primary_;
+  std::unique_ptr<Transport> fallback_;
+};
+
+}  // namespace opsd
