@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/close_range.h>
+#endif
 
 #include <cerrno>
 #include <csignal>
@@ -28,6 +31,17 @@ constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 // Before fork: argv[0] as the job wrote it (the launcher would pass the resolved path) and the
 // child's environment (process_environment::on_setup is not defined header-only in 1.81).
 // In the child between fork and exec: own process group, clean signal state, stdio inheritable.
+// In the child before exec: every descriptor above stderr closes at exec, whoever opened it
+// without O_CLOEXEC (a library, a test). The launcher's own error pipe stays usable until exec.
+void mark_inherited_fds_cloexec() {
+#if defined(__linux__) && defined(CLOSE_RANGE_CLOEXEC)
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+  long max_fd = ::sysconf(_SC_OPEN_MAX);
+  if (max_fd < 0 || max_fd > 65536) max_fd = 65536;
+  for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 struct GroupLeaderInit {
   std::vector<const char*> argv;  // null-terminated
   std::vector<const char*> envp;  // null-terminated
@@ -43,6 +57,7 @@ struct GroupLeaderInit {
                                const char* const*&) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
     for (int fd = 0; fd <= 2; ++fd) ::fcntl(fd, F_SETFD, 0);
+    mark_inherited_fds_cloexec();
     for (int sig = 1; sig < NSIG; ++sig) {
       if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
     }

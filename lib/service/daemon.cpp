@@ -23,10 +23,6 @@ namespace {
 // How long children get to stop at daemon shutdown before SIGKILL.
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
-std::string parent_dir(const std::string& path) {
-  return std::filesystem::path(path).parent_path().string();
-}
-
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options)
