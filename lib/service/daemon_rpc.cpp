@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <set>
 
 #include "config/fingerprint.hpp"
 #include "engine/approval.hpp"
@@ -89,6 +90,8 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
     co_return ok(json::object{{"message", summary}});
   }
 
+  static const std::set<std::string> kJobMethods = {"start", "stop", "run", "approve", "enqueue"};
+  if (!kJobMethods.count(m)) co_return fail(Fault::method_not_found, "unknown method '" + m + "'");
   std::optional<std::string> job = string_param(p, "job");
   if (!job || job->empty()) co_return fail(Fault::invalid_params, "missing string param 'job'");
   if (m == "start") {

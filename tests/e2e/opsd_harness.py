@@ -151,7 +151,8 @@ class Opsd:
                 for name in files:
                     if name.endswith(".pid"):
                         try:
-                            os.kill(int(open(os.path.join(root, name)).read().strip()), signal.SIGKILL)
+                            with open(os.path.join(root, name)) as f:
+                                os.kill(int(f.read().strip()), signal.SIGKILL)
                         except Exception:
                             pass
             shutil.rmtree(self.dir, ignore_errors=True)
