@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <limits>
 #include <string>
 
 #include <boost/json.hpp>
