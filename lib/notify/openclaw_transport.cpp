@@ -1,5 +1,6 @@
 #include "notify/openclaw_transport.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,22 +9,15 @@
 #include <cerrno>
 #include <filesystem>
 
-// Boost 1.81's Process v2 with BOOST_PROCESS_USE_STD_FS needs these included before it.
 #include <boost/asio.hpp>
-#include <boost/optional.hpp>
-#include <boost/type_traits/decay.hpp>
-#include <boost/type_traits/is_convertible.hpp>
-
-#include <boost/process/v2/process.hpp>
-#include <boost/process/v2/stdio.hpp>
 
 #include "notify/redact.hpp"
+#include "process/spawn.hpp"
 
 namespace opsd {
 namespace {
 
 namespace asio = boost::asio;
-namespace bp = boost::process::v2;
 using boost::system::error_code;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
@@ -35,15 +29,6 @@ bool is_executable_file(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
-
-// Puts the child in a process group of its own so a timeout kills all it started.
-struct NewProcessGroup {
-  template <class Launcher, class Path, class Argv>
-  error_code on_exec_setup(Launcher&, const Path&, const Argv&) {
-    if (::setpgid(0, 0) != 0) return error_code(errno, boost::system::system_category());
-    return {};
-  }
-};
 
 // State shared by a send, the reader of its child's stderr and its timeout.
 struct Child {
@@ -143,15 +128,18 @@ class OpenclawTransport::Impl : public std::enable_shared_from_this<Impl> {
     auto child = std::make_shared<Child>(ex_);
     const std::vector<std::string> args = {"message",  "send",  "--channel", "telegram",
                                            "--target", chat_id, "--message", text};
-    std::optional<bp::process> proc;
-    std::string launch_error;
-    try {
-      proc.emplace(ex_, opts_.binary, args, bp::process_stdio{nullptr, nullptr, child->err},
-                   NewProcessGroup{});
-    } catch (const std::exception& e) {
-      launch_error = e.what();
-    }
-    if (!proc) co_return transient("openclaw: cannot run " + opts_.binary + ": " + launch_error);
+    Result<Pipe> err_pipe = make_pipe();
+    if (!err_pipe) co_return transient("openclaw: " + err_pipe.error().message);
+    UniqueFd dev_null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+    SpawnSpec spec;
+    spec.argv = {opts_.binary};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.stdout_fd = dev_null.get();
+    spec.stderr_fd = err_pipe->write_end.get();
+    Result<ChildProcess> proc = spawn_in_group(ex_, spec);
+    err_pipe->write_end.reset();  // the child holds its own copy
+    if (!proc) co_return transient("openclaw: cannot run " + opts_.binary + ": " + proc.error().message);
+    child->err.assign(err_pipe->read_end.release());
     child->pid = proc->id();
     std::erase_if(children_, [](const std::weak_ptr<Child>& w) { return w.expired(); });
     children_.push_back(child);

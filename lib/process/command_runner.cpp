@@ -1,5 +1,6 @@
 #include "process/command_runner.hpp"
 
+#include <sys/wait.h>
 #include <signal.h>
 
 #include <array>
@@ -186,7 +187,11 @@ CommandRunner::CommandRunner(asio::any_io_executor ex, std::size_t max_concurren
 CommandRunner::~CommandRunner() {
   state_->closed = true;
   state_->queue.clear();
-  for (auto pgid : state_->groups) ::kill(static_cast<pid_t>(-pgid), SIGKILL);
+  // Killed and reaped here: nothing is left behind as a zombie once the owner is gone.
+  for (auto pgid : state_->groups) {
+    ::kill(static_cast<pid_t>(-pgid), SIGKILL);
+    ::waitpid(static_cast<pid_t>(pgid), nullptr, 0);
+  }
 }
 
 void CommandRunner::run(RunSpec spec, std::function<void(CommandOutput)> done) {

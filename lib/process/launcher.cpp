@@ -1,5 +1,6 @@
 #include "process/launcher.hpp"
 
+#include <sys/wait.h>
 #include <signal.h>
 
 #include <array>
@@ -98,7 +99,11 @@ ChildSupervisor::ChildSupervisor(asio::any_io_executor ex)
 ChildSupervisor::~ChildSupervisor() {
   state_->closed = true;
   state_->grace_timer.cancel();
-  for (const auto& [job, pgid] : state_->children) ::kill(static_cast<pid_t>(-pgid), SIGKILL);
+  // Killed and reaped here: nothing is left behind as a zombie once the owner is gone.
+  for (const auto& [job, pgid] : state_->children) {
+    ::kill(static_cast<pid_t>(-pgid), SIGKILL);
+    ::waitpid(static_cast<pid_t>(pgid), nullptr, 0);
+  }
 }
 
 Result<std::int64_t> ChildSupervisor::launch(const LaunchSpec& spec,

@@ -241,7 +241,12 @@ TEST_CASE("runner runs at most max_concurrent commands, the rest in FIFO order",
   }
   CHECK(peak == 2);
   CHECK(in_flight == 0);
-  CHECK(starts == std::vector<int>{1, 2, 3, 4});
+  // Jobs 1 and 2 start together (either may write first); 3 and 4 wait for a slot in order.
+  REQUIRE(starts.size() == 4);
+  CHECK(std::min(starts[0], starts[1]) == 1);
+  CHECK(std::max(starts[0], starts[1]) == 2);
+  CHECK(starts[2] == 3);
+  CHECK(starts[3] == 4);
 }
 
 TEST_CASE("destroying the runner kills running commands without calling back", "[process]") {

@@ -144,15 +144,22 @@ TEST_CASE("one_shot jobs without run are an error", "[config]") {
 TEST_CASE("a write job without a read-only success verification is an error", "[config]") {
   constexpr auto kMsg = "naming a read_only job (its verification)";
   auto c = valid_config();
-  SECTION("missing after") { job_at(c, 2).erase("after"); }
+  SECTION("missing after") {
+    job_at(c, 2).erase("after");
+    CHECK(has_error(load(c), "jobs[2].after", kMsg));
+  }
   SECTION("only a failure entry") {
     job_at(c, 2)["after"] = json::array{json::object{{"jobId", "check"}, {"when", "failure"}}};
+    CHECK(has_error(load(c), "jobs[2].after", kMsg));
   }
-  SECTION("success entry naming a write_local job") { job_at(c, 1)["risk"] = "write_local"; }
+  SECTION("success entry naming a write_local job") {
+    job_at(c, 1)["risk"] = "write_local";
+    CHECK(has_error(load(c), "jobs[2].after", kMsg));
+  }
   SECTION("success entry naming an unknown job") {
     job_at(c, 2)["after"] = json::array{json::object{{"jobId", "chek"}}};
+    CHECK(has_error(load(c), "jobs[2].after", kMsg));
   }
-  CHECK(has_error(load(c), "jobs[2].after", kMsg));
 }
 
 TEST_CASE("a defaults interval that cannot be a number is an error", "[config]") {
