@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include "process/child_env.hpp"
+#include "process_test_support.hpp"
 
 extern "C" char** environ;  // NOLINT: POSIX
 
@@ -25,58 +26,7 @@ using opsd::RunSpec;
 
 namespace {
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "opsd-run-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs the loop until `done` holds or `limit` passes; false on timeout.
-template <class Pred>
-bool run_until(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit = 2s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    if (io.run_for(10ms) == 0) std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
-
-// Alive and not a zombie.
-bool process_alive(long pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  auto close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
-}
-
-bool gone_within(long pid, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (process_alive(pid)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
-// True when this process has no child left to reap (no zombies, no stragglers).
-bool no_children_left() {
-  int status = 0;
-  return ::waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
-}
+using namespace process_test;
 
 RunSpec shell(const std::string& script, std::chrono::milliseconds timeout = 2s) {
   RunSpec spec;
@@ -111,7 +61,7 @@ TEST_CASE("runner captures stdout, the stderr tail and a zero exit", "[process]"
 }
 
 TEST_CASE("runner passes cwd, environment and argv[0] as given", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-run");
   std::ofstream(dir.path + "/show.sh") << "#!/bin/sh\necho \"$0 $OPS_JOB_ID $(pwd)\"\n";
   std::filesystem::permissions(dir.path + "/show.sh", std::filesystem::perms::owner_all);
   RunSpec spec;
@@ -183,7 +133,7 @@ TEST_CASE("runner turns a bad working directory into a spawn error", "[process]"
 }
 
 TEST_CASE("runner reports an exec failure and reaps the failed child", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-run");
   std::ofstream(dir.path + "/noshebang") << "\x7f"
                                          << "ELF garbage";
   std::filesystem::permissions(dir.path + "/noshebang", std::filesystem::perms::owner_all);
@@ -196,7 +146,7 @@ TEST_CASE("runner reports an exec failure and reaps the failed child", "[process
 }
 
 TEST_CASE("runner also appends the output to the job log", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-run");
   RunSpec spec = shell("echo to-out; echo to-err >&2");
   spec.log_path = dir.path + "/logs/job.log";
   auto out = run_one(spec);
@@ -207,7 +157,7 @@ TEST_CASE("runner also appends the output to the job log", "[process]") {
 }
 
 TEST_CASE("runner runs at most max_concurrent commands, the rest in FIFO order", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-run");
   std::string events = dir.path + "/events";
   boost::asio::io_context io;
   CommandRunner runner(io.get_executor(), 2);

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include "process/child_env.hpp"
+#include "process_test_support.hpp"
 
 extern "C" char** environ;  // NOLINT: POSIX
 
@@ -25,56 +26,7 @@ using opsd::LaunchSpec;
 
 namespace {
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "opsd-launch-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-template <class Pred>
-bool run_until(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit = 2s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    if (io.run_for(10ms) == 0) std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
-
-// Alive and not a zombie.
-bool process_alive(long pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  auto close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
-}
-
-bool gone_within(long pid, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (process_alive(pid)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
-bool no_children_left() {
-  int status = 0;
-  return ::waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
-}
+using namespace process_test;
 
 LaunchSpec job(const TempDir& dir, const std::string& id, const std::string& script) {
   LaunchSpec spec;
@@ -89,7 +41,7 @@ LaunchSpec job(const TempDir& dir, const std::string& id, const std::string& scr
 }  // namespace
 
 TEST_CASE("launched child logs stdout and stderr and reports its exit code", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   auto spec = job(dir, "scan", "echo \"out $OPS_JOB_ID\"; echo err >&2; exit 7");
@@ -107,7 +59,7 @@ TEST_CASE("launched child logs stdout and stderr and reports its exit code", "[p
 }
 
 TEST_CASE("a running child is owned by its job until it exits", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   std::optional<int> code;
@@ -123,7 +75,7 @@ TEST_CASE("a running child is owned by its job until it exits", "[process]") {
 }
 
 TEST_CASE("a job cannot own two children at once", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   std::optional<int> code;
@@ -137,7 +89,7 @@ TEST_CASE("a job cannot own two children at once", "[process]") {
 }
 
 TEST_CASE("launch reports a spawn failure and owns nothing", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   LaunchSpec spec = job(dir, "j", "exit 0");
@@ -152,7 +104,7 @@ TEST_CASE("launch reports a spawn failure and owns nothing", "[process]") {
 }
 
 TEST_CASE("signal_group kills the child and the grandchild it spawned", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   std::optional<int> code;
@@ -171,7 +123,7 @@ TEST_CASE("signal_group kills the child and the grandchild it spawned", "[proces
 }
 
 TEST_CASE("terminate_all finishes early when children obey SIGTERM", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   std::vector<int> codes;
@@ -187,7 +139,7 @@ TEST_CASE("terminate_all finishes early when children obey SIGTERM", "[process]"
 }
 
 TEST_CASE("terminate_all escalates to SIGKILL for a child that ignores SIGTERM", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   std::optional<int> code;
@@ -217,7 +169,7 @@ TEST_CASE("terminate_all with no children calls back at once", "[process]") {
 }
 
 TEST_CASE("destroying the supervisor kills its children without calling back", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   bool called = false;
   std::int64_t pid = 0;
@@ -234,7 +186,7 @@ TEST_CASE("destroying the supervisor kills its children without calling back", "
 }
 
 TEST_CASE("signal_pid signals a known pid and rejects a bad one", "[process]") {
-  TempDir dir;
+  TempDir dir("opsd-launch");
   boost::asio::io_context io;
   ChildSupervisor sup(io.get_executor());
   std::optional<int> code;
