@@ -17,12 +17,15 @@ namespace opsd {
 // One line for the audit log (audit.jsonl): approvals, refusals, write runs, verifications.
 struct AuditEvent {
   TimeMs at = 0;
-  std::string event;  // approve | refuse | write_run | write_exit | verify
+  std::string event;  // approve | refuse | write_run | write_exit | verify | chain
   std::string job_id;
   std::string fingerprint;
   std::int64_t uid = -1;  // caller uid; -1 = the daemon itself
   std::optional<int> exit_code;
   std::string note;
+  std::optional<TimeMs> duration_ms;  // write_exit / verify: how long the command ran
+  std::string output_tail;            // write_exit / verify: the end of its output
+  std::string verification;           // verify: the verifying job id, or "commands.verify"
 };
 
 enum class ApprovalBasis {

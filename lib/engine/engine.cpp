@@ -258,8 +258,15 @@ std::vector<ReportSection> Engine::snapshot() const {
 
 void Engine::audit(std::string event, const Job& job, std::int64_t uid,
                    std::optional<int> exit_code, std::string note, TimeMs now) {
-  audit_.push_back(
-      AuditEvent{now, std::move(event), job.id, fingerprint(job), uid, exit_code, std::move(note)});
+  AuditEvent e;
+  e.at = now;
+  e.event = std::move(event);
+  e.job_id = job.id;
+  e.fingerprint = fingerprint(job);
+  e.uid = uid;
+  e.exit_code = exit_code;
+  e.note = std::move(note);
+  audit_.push_back(std::move(e));
 }
 
 }  // namespace opsd

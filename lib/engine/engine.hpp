@@ -14,6 +14,7 @@
 #include "config/config.hpp"
 #include "engine/approval.hpp"
 #include "engine/status_report.hpp"
+#include "engine/write_chain.hpp"
 #include "rpc/fault.hpp"
 #include "state/state.hpp"
 #include "util/clock.hpp"
@@ -33,8 +34,13 @@ struct LaunchStop { std::string job_id; std::optional<std::int64_t> pid; };
 // Stop escalation: SIGKILL the owned process group, else `pid`.
 struct KillJob { std::string job_id; std::optional<std::int64_t> pid; };
 // Run a one-shot job's commands.run (queue item `queue_item_id`; "" when run directly).
-// Reply with Engine::on_one_shot_finished.
-struct LaunchOneShot { std::string job_id; std::string queue_item_id; };
+// Reply with Engine::on_one_shot_finished. With `verify`: run the write job's commands.verify
+// instead and reply with Engine::on_verify_finished.
+struct LaunchOneShot {
+  std::string job_id;
+  std::string queue_item_id;
+  bool verify = false;
+};
 
 // One job's part of a message (SPEC §7 layout); message_builder.hpp renders sections.
 struct ReportSection {
@@ -93,6 +99,9 @@ class Engine {
   // A one-shot run ended. `output_tail`: last lines of its stdout+stderr.
   Actions on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
                                int exit_code, const std::string& output_tail, TimeMs now);
+  // A write job's commands.verify (LaunchOneShot::verify) ended.
+  Actions on_verify_finished(const std::string& job_id, int exit_code,
+                             const std::string& output_tail, TimeMs now);
 
   // --- Requests (RPC) ---
   Outcome request_start(const std::string& job_id, bool allow_risk, TimeMs now);
@@ -153,15 +162,30 @@ class Engine {
   // keep the last one).
   void report_long(const Job& job, JobRuntime& rt, const std::optional<std::string>& note,
                    TimeMs now, Actions& out);
-  std::vector<std::string> enqueue_after(const Job& parent, bool success, TimeMs now,
-                                         Actions& out);
+  struct Enqueued {
+    std::string job_id;
+    std::string item_id;
+  };
+  std::vector<Enqueued> enqueue_after(const Job& parent, bool success, TimeMs now, Actions& out);
   void run_queue(TimeMs now, Actions& out);
-  void finish_write(const Job& job, int exit_code, const std::string& output, TimeMs now,
-                    Actions& out);
+  void run_queue_items(TimeMs now, Actions& out);
   void finish_read(const Job& job, const QueueItem* item, int exit_code,
                    const std::string& output, TimeMs now, Actions& out);
   void audit(std::string event, const Job& job, std::int64_t uid, std::optional<int> exit_code,
              std::string note, TimeMs now);
+  // --- write jobs and their verification chains (engine_write.cpp) ---
+  Outcome run_write(const Job& job, TimeMs now, std::int64_t uid);
+  void finish_write(const Job& job, int exit_code, const std::string& output, TimeMs now,
+                    Actions& out);
+  // A queue item that is one of a chain's verifications ended; false when no chain knows it.
+  bool finish_chain_item(const Job& job, const QueueItem& item, int exit_code,
+                         const std::string& output, TimeMs now, Actions& out);
+  void end_verification(WriteChain& chain, std::size_t index, int exit_code,
+                        const std::string& output, TimeMs started_at, TimeMs now, Actions& out);
+  // Reports and forgets settled chains.
+  void settle_chains(TimeMs now, Actions& out);
+  // Chain verifications whose queue items were skipped or dropped count as failed.
+  void settle_skipped_verifications(TimeMs now, Actions& out);
 
   Config config_;
   State state_;
@@ -174,6 +198,7 @@ class Engine {
   std::function<int(TimeMs)> local_minute_;
   std::function<std::string(const Job&)> fingerprint_;
   std::vector<AuditEvent> audit_;
+  std::vector<WriteChain> chains_;  // write runs whose verification is not settled yet
 };
 
 }  // namespace opsd

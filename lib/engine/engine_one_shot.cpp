@@ -35,29 +35,12 @@ Outcome Engine::request_run(const std::string& job_id, TimeMs now, std::int64_t 
     return {RpcError{Fault::wrong_kind, job_id + " is long_running_read: use start"}, "", {}};
   if (direct_running_.contains(job_id))
     return {RpcError{Fault::already_running, job_id + " is already running"}, "", {}};
-  if (job->kind == JobKind::one_shot_read) {
-    if (job->risk != Risk::read_only)
-      return {RpcError{Fault::refused_by_policy,
-                       job_id + " is one_shot_read with risk=" + std::string(to_string(job->risk))},
-              "",
-              {}};
-  } else {
-    const ApprovalCheck check = check_approval(state_, *job, fingerprint(*job), now);
-    if (!check.ok()) {
-      audit("refuse", *job, uid, std::nullopt, check.reason, now);
-      return {
-          RpcError{Fault::approval_required, "ACTION REQUIRED: " + job_id + " needs an approval (" +
-                                                 check.reason + "): opsctl approve " + job_id},
-          "",
-          {}};
-    }
-    consume_approval(state_, check);
-    const char* basis = check.basis == ApprovalBasis::one_time   ? "one-time approval"
-                        : check.basis == ApprovalBasis::standing ? "standing approval"
-                                                                 : "approval not required";
-    audit("write_run", *job, uid, std::nullopt, basis, now);
-    dirty_ = true;
-  }
+  if (job->kind == JobKind::one_shot_write) return run_write(*job, now, uid);
+  if (job->risk != Risk::read_only)
+    return {RpcError{Fault::refused_by_policy,
+                     job_id + " is one_shot_read with risk=" + std::string(to_string(job->risk))},
+            "",
+            {}};
   direct_running_.insert(job_id);
   o.message = "running " + job_id;
   o.actions.push_back(LaunchOneShot{job_id, ""});
@@ -108,6 +91,11 @@ Outcome Engine::request_approve(const std::string& job_id, TimeMs ttl_ms, std::i
 
 void Engine::run_queue(TimeMs now, Actions& out) {
   if (shutting_down_) return;
+  run_queue_items(now, out);
+  settle_skipped_verifications(now, out);
+}
+
+void Engine::run_queue_items(TimeMs now, Actions& out) {
   while (QueueItem* item = next_due_item(state_, now)) {
     dirty_ = true;
     const Job* job = config_.find(item->job_id);
@@ -130,9 +118,9 @@ void Engine::run_queue(TimeMs now, Actions& out) {
   }
 }
 
-std::vector<std::string> Engine::enqueue_after(const Job& parent, bool success, TimeMs now,
-                                               Actions& out) {
-  std::vector<std::string> enqueued;
+std::vector<Engine::Enqueued> Engine::enqueue_after(const Job& parent, bool success, TimeMs now,
+                                                    Actions& out) {
+  std::vector<Enqueued> enqueued;
   for (const auto& e : parent.after) {
     const bool match = e.when == AfterWhen::always || (e.when == AfterWhen::success) == success;
     if (!match) continue;
@@ -149,7 +137,7 @@ std::vector<std::string> Engine::enqueue_after(const Job& parent, bool success, 
     }
     dirty_ = true;
     if (id) {
-      enqueued.push_back(e.job_id);
+      enqueued.push_back(Enqueued{e.job_id, *id});
       continue;
     }
     ReportSection s = job_section(parent);
@@ -172,39 +160,22 @@ Actions Engine::on_one_shot_finished(const std::string& job_id, const std::strin
       finish_write(*job, exit_code, output_tail, now, out);
     else if (job->kind == JobKind::one_shot_read)
       finish_read(*job, item, exit_code, output_tail, now, out);
+  } else if (queue_item_id.empty()) {  // removed from the config while it ran
+    std::erase_if(chains_,
+                  [&](const WriteChain& c) { return c.job_id == job_id && !c.write_exit; });
   }
   run_queue(now, out);
   return out;
 }
 
-void Engine::finish_write(const Job& job, int exit_code, const std::string& output, TimeMs now,
-                          Actions& out) {
-  audit("write_exit", job, -1, exit_code, clip_utf8(output, 200), now);
-  ReportSection s = job_section(job);
-  const std::vector<std::string> verifications = enqueue_after(job, exit_code == 0, now, out);
-  if (exit_code != 0) {
-    s.state = "write failed (exit=" + std::to_string(exit_code) + ")";
-    s.info = clip_utf8(output, kMaxOutputInReport);
-    s.action_required = tr(locale(), "写任务失败，请检查", "the write failed: check it");
-    out.push_back(Notify{std::move(s), true});
-    return;
-  }
-  s.state = "write done (exit=0)";
-  if (verifications.empty()) {
-    s.action_required = tr(locale(), "没有可运行的验证任务，请手动验证",
-                           "no verification could be queued: verify by hand");
-    out.push_back(Notify{std::move(s), true});
-    return;
-  }
-  std::string list;
-  for (const auto& v : verifications) list += (list.empty() ? "" : ", ") + v;
-  s.info = tr(locale(), "验证已排队: ", "verification queued: ") + list;
-  out.push_back(Notify{std::move(s), false});
-}
-
 void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
                          const std::string& output, TimeMs now, Actions& out) {
   const bool attention = exit_code != 0 || needs_attention(output);
+  if (item && finish_chain_item(job, *item, exit_code, output, now, out)) {
+    enqueue_after(job, exit_code == 0, now, out);
+    return;
+  }
+  // A verification whose chain this daemon does not know (it ran the write before a restart).
   const Job* verified = nullptr;
   if (item && item->source.starts_with(kAfterSource)) {
     const Job* parent = config_.find(std::string_view(item->source).substr(kAfterSource.size()));
@@ -215,12 +186,12 @@ void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
           now);
     ReportSection s = job_section(*verified);
     if (attention) {
-      s.state = "verification failed (" + job.id + ", exit=" + std::to_string(exit_code) + ")";
+      s.state = "❌ verification failed (" + job.id + " exit=" + std::to_string(exit_code) + ")";
       s.info = clip_utf8(output, kMaxOutputInReport);
       s.action_required =
           tr(locale(), "写入后验证失败，请检查", "verification after the write failed: check it");
     } else {
-      s.state = "verified ✅ (" + job.id + ")";
+      s.state = "✅ verified (" + job.id + ")";
     }
     out.push_back(Notify{std::move(s), attention});
   } else if (attention) {

@@ -80,6 +80,9 @@ void Daemon::after_engine_call() {
     boost::json::object entry{{"at", iso8601_utc(e.at)}, {"event", e.event}, {"job", e.job_id},
                               {"fingerprint", e.fingerprint}, {"uid", e.uid}, {"note", e.note}};
     entry["exitCode"] = e.exit_code ? boost::json::value(*e.exit_code) : nullptr;
+    if (e.duration_ms) entry["durationMs"] = *e.duration_ms;
+    if (!e.output_tail.empty()) entry["outputTail"] = e.output_tail;
+    if (!e.verification.empty()) entry["verification"] = e.verification;
     audit(std::move(entry));
   }
   if (engine_->take_dirty()) persist();

@@ -196,13 +196,19 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   if (!job) return;
   std::string id = a.job_id;
   std::string item = a.queue_item_id;
-  std::vector<std::string> cmd = job->commands.run;
+  const bool verify = a.verify;
+  // Every ending goes back to the engine as the kind of run it asked for.
+  auto finished = [this, id, item, verify](int code, const std::string& tail) {
+    if (verify)
+      dispatch(engine_->on_verify_finished(id, code, tail, clock_.now()));
+    else
+      dispatch(engine_->on_one_shot_finished(id, item, code, tail, clock_.now()));
+  };
+  std::vector<std::string> cmd = verify ? job->commands.verify : job->commands.run;
   Result<std::vector<std::string>> argv = resolved_argv(cmd, job->cwd);
   if (!argv) {
     std::string why = argv.error().message;
-    asio::post(io_, [this, id, item, why] {
-      dispatch(engine_->on_one_shot_finished(id, item, 127, why, clock_.now()));
-    });
+    asio::post(io_, [finished, why] { finished(127, why); });
     return;
   }
   RunSpec spec;
@@ -211,15 +217,16 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.env = env_for(*job);
   spec.timeout = kOneShotTimeout;
   spec.log_path = log_path(id);
-  spdlog::info("job {}: running one-shot{}", id, item.empty() ? "" : " (queue " + item + ")");
-  runner_->run(std::move(spec), [this, id, item](const CommandOutput& out) {
+  spdlog::info("job {}: running {}{}", id, verify ? "commands.verify" : "one-shot",
+               item.empty() ? "" : " (queue " + item + ")");
+  runner_->run(std::move(spec), [this, finished](const CommandOutput& out) {
     std::string tail = tail_of(out.stdout_text, kOutputTailBytes);
     if (!out.stderr_tail.empty()) tail += "\n" + out.stderr_tail;
     if (!out.spawn_error.empty()) tail += "\n" + out.spawn_error;
     if (out.timed_out) tail += "\ntimed out";
     int code = out.exit_code;
     if (shutting_down_) return;
-    dispatch(engine_->on_one_shot_finished(id, item, code, tail, clock_.now()));
+    finished(code, tail);
   });
 }
 

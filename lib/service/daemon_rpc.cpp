@@ -98,9 +98,15 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
     bool allow_risk = bool_param(p, "allowRisk");
     Outcome o = engine_->request_start(*job, allow_risk, clock_.now());
     const Job* def = engine_->config().find(*job);
-    if (o.ok() && def && def->risk != Risk::read_only)
-      audit(json::object{{"event", "start_with_risk"}, {"job", *job}, {"uid", peer.uid},
-                         {"risk", to_string(def->risk)}});
+    if (def && def->risk != Risk::read_only && def->kind == JobKind::long_running_read &&
+        (o.ok() || o.error->code == Fault::refused_by_policy))
+      audit(json::object{{"event", o.ok() ? "start_with_risk" : "start_refused"},
+                         {"job", *job},
+                         {"uid", peer.uid},
+                         {"risk", to_string(def->risk)},
+                         {"allowRisk", allow_risk},
+                         {"fingerprint", engine_->fingerprint(*def)},
+                         {"note", o.ok() ? o.message : o.error->message}});
     dispatch(std::move(o.actions));
     co_return from_outcome(o);
   }

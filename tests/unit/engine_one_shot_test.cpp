@@ -94,8 +94,13 @@ TEST_CASE("a write job is refused without approval and nothing runs", "[engine]"
   const Outcome o = e.request_run("w", kT0, 1000);
   REQUIRE_FALSE(o.ok());
   CHECK(o.error->code == Fault::approval_required);
-  CHECK(o.error->message.find("ACTION REQUIRED") != std::string::npos);
-  CHECK(o.actions.empty());
+  CHECK(o.error->message.find("ACTION REQUIRED: approve with 'opsctl approve w'") !=
+        std::string::npos);
+  CHECK(only<LaunchOneShot>(o.actions).empty());
+  REQUIRE(alerts(o.actions).size() == 1);
+  CHECK(alerts(o.actions)[0].section.job_id == "w");
+  CHECK(alerts(o.actions)[0].section.action_required.find("opsctl approve w") != std::string::npos);
+  CHECK(e.state().queue.empty());
   const auto audit = e.take_audit();
   REQUIRE(audit.size() == 1);
   CHECK(audit[0].event == "refuse");
@@ -145,7 +150,7 @@ TEST_CASE("write chain: write done, verification after its delay, verified", "[e
   Actions a = e.on_one_shot_finished("w", "", 0, "applied", kT0 + seconds(5));
   REQUIRE(only<Notify>(a).size() == 1);
   CHECK_FALSE(only<Notify>(a)[0].alert);
-  CHECK(only<Notify>(a)[0].section.info == "验证已排队: v");
+  CHECK(only<Notify>(a)[0].section.info == "等待验证: v");
   CHECK(only<LaunchOneShot>(e.on_timer(kT0 + seconds(124))).empty());
   const auto runs = only<LaunchOneShot>(e.on_timer(kT0 + seconds(125)));
   REQUIRE(runs.size() == 1);
@@ -154,7 +159,7 @@ TEST_CASE("write chain: write done, verification after its delay, verified", "[e
   REQUIRE(only<Notify>(a).size() == 1);
   CHECK_FALSE(only<Notify>(a)[0].alert);
   CHECK(only<Notify>(a)[0].section.job_id == "w");
-  CHECK(only<Notify>(a)[0].section.state == "verified ✅ (v)");
+  CHECK(only<Notify>(a)[0].section.state == "✅ verified (v)");
   CHECK(has_event(e.take_audit(), "verify"));
 }
 
@@ -166,7 +171,8 @@ TEST_CASE("write chain: a failed verification is an alert", "[engine]") {
   REQUIRE(runs.size() == 1);
   const Actions a = e.on_one_shot_finished("v", runs[0].queue_item_id, 1, "mismatch", kT0 + 2);
   REQUIRE(alerts(a).size() == 1);
-  CHECK(alerts(a)[0].section.state == "verification failed (v, exit=1)");
+  CHECK(alerts(a)[0].section.state == "❌ verification failed (v ❌ exit=1)");
+  CHECK(alerts(a)[0].section.info == "v: mismatch");
 }
 
 TEST_CASE("write chain: a failed write is an alert and is not verified", "[engine]") {
@@ -175,7 +181,7 @@ TEST_CASE("write chain: a failed write is an alert and is not verified", "[engin
   REQUIRE(e.request_run("w", kT0).ok());
   const Actions a = e.on_one_shot_finished("w", "", 3, "denied", kT0 + 1);
   REQUIRE(alerts(a).size() == 1);
-  CHECK(alerts(a)[0].section.state == "write failed (exit=3)");
+  CHECK(alerts(a)[0].section.state == "❌ write failed (exit=3)");
   CHECK(only<LaunchOneShot>(a).empty());
   CHECK(e.state().queue.empty());
 }

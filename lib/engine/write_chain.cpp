@@ -1,0 +1,64 @@
+#include "engine/write_chain.hpp"
+
+namespace opsd {
+
+bool WriteChain::settled() const {
+  if (!write_exit) return false;
+  for (const auto& v : verifications)
+    if (!v.exit_code) return false;
+  return true;
+}
+
+std::optional<std::size_t> WriteChain::pending(std::string_view item_id,
+                                               std::string_view name) const {
+  for (std::size_t i = 0; i < verifications.size(); ++i) {
+    const Verification& v = verifications[i];
+    if (v.exit_code) continue;
+    if (!item_id.empty() ? v.item_id == item_id : (v.item_id.empty() && v.name == name)) return i;
+  }
+  return std::nullopt;
+}
+
+ChainOutcome chain_outcome(const WriteChain& chain) {
+  if (!chain.settled()) return ChainOutcome::pending;
+  if (*chain.write_exit != 0) return ChainOutcome::write_failed;
+  if (chain.verifications.empty()) return ChainOutcome::unverified;
+  for (const auto& v : chain.verifications)
+    if (!v.passed) return ChainOutcome::verification_failed;
+  return ChainOutcome::verified;
+}
+
+std::string verification_summary(const WriteChain& chain) {
+  std::string out;
+  for (const auto& v : chain.verifications) {
+    if (!out.empty()) out += ", ";
+    out += v.name;
+    if (!v.exit_code)
+      out += " …";
+    else if (v.passed)
+      out += " ✅";
+    else
+      out += " ❌ exit=" + std::to_string(*v.exit_code);
+  }
+  return out;
+}
+
+std::string verification_names(const WriteChain& chain) {
+  std::string out;
+  for (const auto& v : chain.verifications) out += (out.empty() ? "" : ", ") + v.name;
+  return out;
+}
+
+std::string tail_utf8(std::string_view s, std::size_t max_bytes) {
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  if (s.size() > max_bytes) {
+    s.remove_prefix(s.size() - max_bytes);
+    // Skip continuation bytes of a sequence that was cut.
+    while (!s.empty() && (static_cast<unsigned char>(s.front()) & 0xC0) == 0x80) s.remove_prefix(1);
+  }
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  return std::string(s);
+}
+
+}  // namespace opsd
