@@ -7,6 +7,7 @@
 #include "cli/selftest.hpp"
 #include "config/paths.hpp"
 #include "config/validate_command.hpp"
+#include "rpc/client.hpp"
 #include "state/state.hpp"
 #include "util/time_format.hpp"
 #include "version.hpp"
@@ -24,17 +25,65 @@ opsd::Result<opsd::Paths> paths_from(const std::string& state_dir, const std::st
   return opsd::resolve_paths(flags, opsd::process_env());
 }
 
+// `opsctl version`: opsctl's version, then the running opsd's (or why there is none). Exit 0
+// whether or not opsd runs; 1 when opsd answers with an error.
+int print_versions(const opsd::Paths& paths, bool json_out) {
+  opsd::Client client(paths.socket, std::chrono::seconds(5));
+  auto reply = client.call("version", {});
+  const auto* result = std::get_if<json::value>(&reply);
+  const auto* error = std::get_if<opsd::ClientError>(&reply);
+  if (json_out) {
+    json::object o{{"opsctl", opsd::kVersion}, {"socket", paths.socket}};
+    o["opsd"] = result ? *result : json::value(nullptr);
+    if (error) o["error"] = error->message;
+    std::cout << json::serialize(o) << "\n";
+  } else {
+    std::cout << "opsctl " << opsd::kVersion << "\n";
+    const json::object* r = result ? result->if_object() : nullptr;
+    if (r && r->contains("version")) {
+      std::cout << "opsd " << json::value_to<std::string>(r->at("version"));
+      if (r->contains("pid")) std::cout << " (pid " << json::serialize(r->at("pid")) << ")";
+      std::cout << " at " << paths.socket << "\n";
+    } else if (error) {
+      std::cout << "opsd not reachable at " << paths.socket << "\n";
+    }
+  }
+  return error && error->kind == opsd::ClientError::Kind::rpc ? opsd::kExitFailed : opsd::kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"opsctl: control opsd, the job supervisor. Exit codes: 0 ok, 1 failed or refused, "
-               "2 usage or config error, 3 opsd not reachable.",
-               "opsctl"};
+  CLI::App app{
+      "opsctl - control opsd, the job supervisor (RPCs over its Unix socket).\n"
+      "validate-config, selftest, audit and version also work without a running opsd.",
+      "opsctl"};
+  app.footer(R"(Global options go before or after the command; `opsctl COMMAND --help` shows a
+command's own options. STATE: --state-dir, else $OPENCLAW_STATE_DIR, $OPENCLAW_HOME,
+~/.openclaw. Job ids are those of STATE/net/config/ops-jobs.json.
+
+Examples:
+  opsctl status                       table of jobs, queue and outbox
+  opsctl status --json                the documented JSON schema (for scripts)
+  opsctl start scan-photos            start a long job; opsd owns and watches it
+  opsctl logs scan-photos -f          follow its output
+  opsctl approve cleanup --ttl 30m --note "ticket 42"
+  opsctl run cleanup                  run the approved write job, then its verification
+  opsctl enqueue inventory --not-before 10m
+  opsctl reload                       after editing ops-jobs.json (same as SIGHUP)
+  opsctl tick --print-only            probe everything now, show the report, send nothing
+
+Exit codes:
+  0 ok
+  1 the operation failed or was refused (unknown job, policy, missing approval, ...)
+  2 usage or config error (validate-config prints every error with its JSON path)
+  3 opsd not reachable (the message names the socket and how to start opsd))");
   app.fallthrough();  // global options are accepted before or after the command
   app.require_subcommand(1);
   std::string state_dir, config_file, socket, target;
   bool json_out = false;
-  app.add_option("--state-dir", state_dir, "state directory [OPENCLAW_STATE_DIR, OPENCLAW_HOME, ~/.openclaw]");
+  app.add_option("--state-dir", state_dir,
+                 "state directory [OPENCLAW_STATE_DIR, OPENCLAW_HOME, ~/.openclaw]");
   app.add_option("--config-file", config_file, "job config [STATE/net/config/ops-jobs.json]");
   app.add_option("--socket", socket, "opsd control socket [STATE/net/run/opsd.sock]");
   app.add_flag("--json", json_out, "machine-readable output");
@@ -74,7 +123,7 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate-config", "check the job config (no daemon needed)");
   auto* selftest = app.add_subcommand("selftest", "check the installation (no daemon needed)");
   selftest->add_option("--target", target, "Telegram chat id to check");
-  auto* version = app.add_subcommand("version", "print opsctl's and opsd's versions");
+  auto* version = app.add_subcommand("version", "print opsctl's version and the running opsd's");
 
   try {
     app.parse(argc, argv);
@@ -97,12 +146,7 @@ int main(int argc, char** argv) {
   }
   if (*selftest) return opsd::run_selftest({*paths, target}, std::cout);
   if (*audit) return opsd::ctl_audit(ctx, lines);
-  if (*version) {
-    std::cout << "opsctl " << opsd::kVersion << "\n";
-    opsd::CtlContext quiet{*paths, json_out, std::cout, std::cerr};
-    int code = opsd::ctl_call(quiet, "version", {});
-    return code == opsd::kExitUnreachable ? opsd::kExitOk : code;
-  }
+  if (*version) return print_versions(*paths, json_out);
   if (*status) return opsd::ctl_status(ctx, job);
   if (*tick) return opsd::ctl_tick(ctx, print_only, dry_run);
   if (*start) return opsd::ctl_call(ctx, "start", {{"job", job}, {"allowRisk", allow_risk}});

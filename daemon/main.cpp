@@ -11,10 +11,49 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "opsd: supervisor daemon for long read-only jobs. It runs the jobs of ops-jobs.json, polls\n"
-      "their status commands, detects stalls, resumes crashed read-only jobs, persists its\n"
-      "state and sends reports and alerts to Telegram. Control it with opsctl.",
+      "opsd - supervisor daemon for long read-only jobs on OpenClaw gateway hosts.\n\n"
+      "opsd runs the jobs of ops-jobs.json as its own children, polls each job's status\n"
+      "command on timers, detects stalls, resumes crashed read-only jobs from their\n"
+      "checkpoints when policy allows, runs one-shot checks, persists everything it knows and\n"
+      "sends progress reports and alerts to Telegram (openclaw message send, else the Bot\n"
+      "API). Write jobs run only with an approval, on request. Control it with opsctl.",
       "opsd"};
+  app.footer(R"(Files (STATE: --state-dir, else $OPENCLAW_STATE_DIR, $OPENCLAW_HOME, ~/.openclaw):
+  STATE/net/config/ops-jobs.json   job config (check it: opsctl validate-config)
+  STATE/net/state/ops-monitor.json state (same file and layout as ops-monitor.py)
+  STATE/net/state/audit.jsonl      approvals, refusals, write runs, verifications
+  STATE/net/state/opsd-run.json    crash-loop guard: unclean starts of opsd
+  STATE/net/run/opsd.sock          control socket (0600; only this uid and root)
+  STATE/net/logs/<job>.log         job output, 10 MiB x 3 rotated files
+  STATE/openclaw.json              Telegram target and bot token ($OPENCLAW_CONFIG_PATH)
+
+Environment:
+  OPENCLAW_STATE_DIR, OPENCLAW_HOME  state directory (see above)
+  OPENCLAW_CONFIG_PATH               openclaw.json to read instead of STATE/openclaw.json
+  TELEGRAM_BOT_TOKEN                 bot token when openclaw.json has none
+  NOTIFY_SOCKET, WATCHDOG_USEC       set by systemd (Type=notify, WatchdogSec=); opsd sends
+                                     READY=1, STATUS=, WATCHDOG=1, RELOADING=1, STOPPING=1,
+                                     and removes them from its jobs' environment
+  Jobs get OPS_JOB_ID and OPS_STATE_DIR.
+
+Signals:
+  SIGTERM, SIGINT  stop every owned job (SIGTERM to its process group, SIGKILL after 10 s),
+                   save state, exit 0; jobs that were running are resumed (or reported as
+                   paused) on the next start
+  SIGHUP           reload the config like 'opsctl reload'; a broken config keeps the old one
+
+Crash loops: 5 unclean starts (crash, kill -9, watchdog) within 10 minutes turn automatic job
+starts off for that run and raise an alert; a clean restart turns them back on.
+
+Logs go to stderr (journald-friendly). Service files: systemd/opsd.service (system),
+systemd/opsd-user.service (user), launchd/ai.openclaw.opsd.plist; see README.
+
+Exit status: 0 after SIGTERM/SIGINT, 1 cannot start (socket taken by a running opsd, state dir
+unusable), 2 usage or config error.
+
+Examples:
+  opsd --print-only --log-level debug    run in a terminal, print messages instead of sending
+  systemctl --user start opsd            start the installed user service)");
   opsd::PathOptions flags;
   std::string state_dir, config_file, socket, log_level = "info";
   opsd::DaemonOptions options;
@@ -23,12 +62,14 @@ int main(int argc, char** argv) {
                  "state directory [OPENCLAW_STATE_DIR, OPENCLAW_HOME, ~/.openclaw]");
   app.add_option("--config-file", config_file, "job config [STATE/net/config/ops-jobs.json]");
   app.add_option("--socket", socket, "control socket [STATE/net/run/opsd.sock]");
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
+  app.add_option("--log-level", log_level, "stderr log level [info]")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_flag("--print-only", options.print_only,
-               "send nothing: write every message to stdout (demo mode)");
-  app.add_option("--target", options.target, "Telegram chat id (overrides notify.target)");
-  app.add_option("--ca-file", options.ca_file, "extra CA certificate to trust for the Bot API");
+               "send nothing: write every message to stdout instead (demo mode)");
+  app.add_option("--target", options.target,
+                 "Telegram chat id [notify.target, else from openclaw.json]");
+  app.add_option("--ca-file", options.ca_file,
+                 "extra CA certificate (PEM) to trust for the Bot API");
   app.add_flag("--version", version, "print the version and exit");
   CLI11_PARSE(app, argc, argv);
   if (version) {

@@ -23,6 +23,11 @@ namespace {
 // How long children get to stop at daemon shutdown before SIGKILL.
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
+// After a crash loop nothing starts by itself: no job is auto-resumed in this run.
+void turn_off_automatic_starts(Config& config) {
+  for (Job& job : config.jobs) job.policy.auto_resume = false;
+}
+
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options)
@@ -33,8 +38,8 @@ Daemon::Daemon(DaemonOptions options)
 
 bool Daemon::prepare_dirs() {
   FileSystem& fs = real_file_system();
-  for (const std::string& dir : {parent_dir(opts_.paths.state_file), opts_.paths.logs_dir,
-                                 parent_dir(opts_.paths.socket)}) {
+  for (const std::string& dir :
+       {parent_dir(opts_.paths.state_file), opts_.paths.logs_dir, parent_dir(opts_.paths.socket)}) {
     if (Status st = fs.make_dirs(dir, 0700); !st) {
       spdlog::critical("cannot create directory {}: {}", dir, st.message());
       return false;
@@ -53,11 +58,13 @@ std::optional<Config> Daemon::load_config(std::vector<std::string>& problems) {
       problems.push_back(format_diagnostic(d));
   }
   if (!load.ok()) return std::nullopt;
+  if (start_decision_.tripped) turn_off_automatic_starts(*load.config);
   return std::move(load.config);
 }
 
 void Daemon::persist() {
-  Status st = save_state(real_file_system(), opts_.paths.state_file, engine_->state(), clock_.now());
+  Status st =
+      save_state(real_file_system(), opts_.paths.state_file, engine_->state(), clock_.now());
   if (!st) {
     spdlog::error("cannot save state {}: {}", opts_.paths.state_file, st.message());
     if (!state_write_failed_) {
@@ -77,8 +84,8 @@ void Daemon::persist() {
 
 void Daemon::after_engine_call() {
   for (const AuditEvent& e : engine_->take_audit()) {
-    boost::json::object entry{{"at", iso8601_utc(e.at)}, {"event", e.event}, {"job", e.job_id},
-                              {"fingerprint", e.fingerprint}, {"uid", e.uid}, {"note", e.note}};
+    boost::json::object entry{{"at", iso8601_utc(e.at)},      {"event", e.event}, {"job", e.job_id},
+                              {"fingerprint", e.fingerprint}, {"uid", e.uid},     {"note", e.note}};
     entry["exitCode"] = e.exit_code ? boost::json::value(*e.exit_code) : nullptr;
     if (e.duration_ms) entry["durationMs"] = *e.duration_ms;
     if (!e.output_tail.empty()) entry["outputTail"] = e.output_tail;
@@ -87,6 +94,7 @@ void Daemon::after_engine_call() {
   }
   if (engine_->take_dirty()) persist();
   arm_timer();
+  update_status();
 }
 
 void Daemon::arm_timer() {
@@ -115,8 +123,8 @@ std::string Daemon::status_line() const {
     if (!j.enabled || j.kind != JobKind::long_running_read) continue;
     ++jobs;
     auto it = engine_->state().jobs.find(j.id);
-    counts[std::string(to_string(it == engine_->state().jobs.end() ? JobState::stopped
-                                                                    : it->second.state))]++;
+    counts[std::string(
+        to_string(it == engine_->state().jobs.end() ? JobState::stopped : it->second.state))]++;
   }
   std::string line = std::to_string(jobs) + " jobs";
   const char* sep = ": ";
@@ -125,7 +133,49 @@ std::string Daemon::status_line() const {
     sep = ", ";
   }
   line += "; outbox " + std::to_string(engine_->state().outbox.size());
+  if (start_decision_.tripped) line += "; crash loop: automatic starts off";
   return line;
+}
+
+void Daemon::update_status(const std::string& also) {
+  if (!sd_.enabled()) return;
+  std::string line = status_line();
+  std::string msg = also;
+  if (line != last_status_) {
+    msg += (msg.empty() ? "STATUS=" : "\nSTATUS=") + line;
+    last_status_ = std::move(line);
+  }
+  if (!msg.empty()) sd_.notify(msg);
+}
+
+void Daemon::check_crash_loop() {
+  crash_guard_ = std::make_unique<CrashGuard>(
+      real_file_system(), parent_dir(opts_.paths.state_file) + "/opsd-run.json");
+  start_decision_ = crash_guard_->record_start(clock_.now());
+  if (!start_decision_.save_error.empty())
+    spdlog::warn("cannot write the run record {}: {}", crash_guard_->path(),
+                 start_decision_.save_error);
+  if (start_decision_.unclean)
+    spdlog::warn(
+        "the previous opsd run did not shut down cleanly ({} unclean starts within {} "
+        "minutes)",
+        start_decision_.recent_unclean, CrashGuardPolicy{}.window / seconds(60));
+  if (start_decision_.tripped)
+    spdlog::error("crash loop: automatic job starts are off until opsd is restarted cleanly");
+}
+
+void Daemon::post_crash_loop_alert() {
+  ReportSection s;
+  s.job_id = "opsd";
+  s.name = "opsd";
+  s.state = "crash loop";
+  s.info = std::to_string(start_decision_.recent_unclean) + " unclean starts within " +
+           std::to_string(CrashGuardPolicy{}.window / seconds(60)) +
+           " minutes (crash, kill -9 or watchdog abort); automatic job starts are off";
+  s.action_required =
+      "read opsd's log, start jobs by hand with 'opsctl start', then restart opsd cleanly "
+      "to turn automatic starts back on";
+  post_sections({s}, true);
 }
 
 void Daemon::start_watchdog() {
@@ -134,8 +184,7 @@ void Daemon::start_watchdog() {
   watchdog_timer_.expires_after(std::chrono::milliseconds(*interval));
   watchdog_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || shutting_down_) return;
-    sd_.notify("WATCHDOG=1");
-    sd_.notify("STATUS=" + status_line());
+    update_status("WATCHDOG=1");
     start_watchdog();
   });
 }
@@ -174,7 +223,7 @@ void Daemon::shutdown() {
 }
 
 void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
-  sd_.notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(clock_.mono() * 1000));
+  sd_.notify_reloading();
   std::vector<std::string> problems;
   std::optional<Config> config = load_config(problems);
   if (!config) {
@@ -189,7 +238,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     s.info = why;
     s.action_required = "fix " + opts_.paths.config_file + " then run 'opsctl reload'";
     post_sections({s}, true);
-    sd_.notify("READY=1");
+    update_status("READY=1");
     return;
   }
   Actions actions;
@@ -203,21 +252,22 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
             "; changed " + join(diff.changed);
   spdlog::info("{}", summary);
   dispatch(std::move(actions));
-  sd_.notify("READY=1\nSTATUS=" + status_line());
+  update_status("READY=1");
 }
 
 std::unique_ptr<Notifier> Daemon::make_notifier() {
   if (opts_.print_only) return std::make_unique<PrintNotifier>(std::cout);
-  return make_outbox_sender(io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
-                            OutboxSenderOptions{opts_.paths.openclaw_config,
-                                                opts_.target.empty()
-                                                    ? engine_->config().notify.target
-                                                    : opts_.target,
-                                                opts_.ca_file},
-                            clock_);
+  return make_outbox_sender(
+      io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
+      OutboxSenderOptions{opts_.paths.openclaw_config,
+                          opts_.target.empty() ? engine_->config().notify.target : opts_.target,
+                          opts_.ca_file},
+      clock_);
 }
 
 int Daemon::run() {
+  // Read by sd_ already; no child may inherit them.
+  SdNotifier::unset_environment();
   if (!prepare_dirs()) return 1;
   std::vector<std::string> problems;
   std::optional<Config> config = load_config(problems);
@@ -227,6 +277,21 @@ int Daemon::run() {
               << " (check it with 'opsctl validate-config')\n";
     return 2;
   }
+
+  // Bound before the crash guard looks at the run record: a second opsd that finds the socket
+  // taken exits here without counting as a restart of the first.
+  ServerOptions server_opts;
+  server_opts.socket_path = opts_.paths.socket;
+  server_ = std::make_unique<ControlServer>(
+      io_, server_opts, [this](const Request& r, const PeerCred& p) { return handle(r, p); });
+  if (Status st = server_->bind(); !st) {
+    spdlog::critical("{}", st.message());
+    std::cerr << "opsd: " << st.message() << "\n";
+    return 1;
+  }
+  check_crash_loop();
+  if (start_decision_.tripped) turn_off_automatic_starts(*config);
+
   StateLoad loaded = load_state(real_file_system(), opts_.paths.state_file, clock_.now());
   if (!loaded.quarantined_to.empty())
     spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
@@ -234,22 +299,15 @@ int Daemon::run() {
   engine_.emplace(std::move(*config), std::move(loaded.state));
   engine_->set_local_time(clock_);
   engine_->set_fingerprinter(job_fingerprint);
-
-  ServerOptions server_opts;
-  server_opts.socket_path = opts_.paths.socket;
-  server_ = std::make_unique<ControlServer>(
-      io_, server_opts,
-      [this](const Request& r, const PeerCred& p) { return handle(r, p); });
-  if (Status st = server_->bind(); !st) {
-    spdlog::critical("{}", st.message());
-    std::cerr << "opsd: " << st.message() << "\n";
-    return 1;
-  }
   server_->start();
 
-  info_ = DaemonInfo{kVersion,          static_cast<std::int64_t>(getpid()),
-                     clock_.now(),      opts_.paths.config_file,
-                     opts_.paths.state_dir, opts_.paths.socket, ""};
+  info_ = DaemonInfo{kVersion,
+                     static_cast<std::int64_t>(getpid()),
+                     clock_.now(),
+                     opts_.paths.config_file,
+                     opts_.paths.state_dir,
+                     opts_.paths.socket,
+                     ""};
   children_ = std::make_unique<ChildSupervisor>(io_.get_executor());
   runner_ = std::make_unique<CommandRunner>(io_.get_executor(), 8);
   audit_ = std::make_unique<AuditLog>(real_file_system(), opts_.paths.audit_log);
@@ -265,15 +323,17 @@ int Daemon::run() {
     s.action_required = "inspect the quarantined file; opsd started with empty state";
     post_sections({s}, true);
   }
+  if (start_decision_.tripped) post_crash_loop_alert();
   wait_signals();
   dispatch(engine_->on_startup(clock_.now()));
   persist();
   spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,
                opts_.paths.config_file, opts_.paths.socket, info_.notifier);
-  sd_.notify("READY=1\nSTATUS=" + status_line());
-  if (sd_.enabled()) sd_.notify("WATCHDOG=1");
+  update_status(sd_.watchdog_interval_ms() ? "READY=1\nWATCHDOG=1" : "READY=1");
   start_watchdog();
   io_.run();
+  if (Status st = crash_guard_->record_clean_stop(); !st)
+    spdlog::warn("cannot write the run record {}: {}", crash_guard_->path(), st.message());
   spdlog::info("opsd stopped");
   return exit_code_;
 }

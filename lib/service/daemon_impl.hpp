@@ -15,6 +15,7 @@
 #include "process/launcher.hpp"
 #include "rpc/control_server.hpp"
 #include "rpc/status_view.hpp"
+#include "service/crash_guard.hpp"
 #include "service/daemon.hpp"
 #include "service/notifier.hpp"
 #include "service/sd_notify.hpp"
@@ -50,6 +51,12 @@ class Daemon {
   void shutdown();
   void reload(std::string& summary, std::optional<RpcError>& error);
   std::string status_line() const;
+  // Sends STATUS= when the summary changed since the last one sent (with `also` prepended,
+  // e.g. "WATCHDOG=1", which is sent in any case).
+  void update_status(const std::string& also = "");
+  // Crash-loop guard (crash_guard.hpp): records this start; on a loop, automatic starts off.
+  void check_crash_loop();
+  void post_crash_loop_alert();
   std::unique_ptr<Notifier> make_notifier();
 
   // --- actions (daemon_actions.cpp) ---
@@ -87,6 +94,9 @@ class Daemon {
   asio::steady_timer watchdog_timer_;
   asio::signal_set signals_;
   SdNotifier sd_;
+  std::string last_status_;  // the last STATUS= sent
+  std::unique_ptr<CrashGuard> crash_guard_;
+  StartDecision start_decision_;  // this run's crash-guard decision
   std::set<std::string> probes_in_flight_;
   TickCapture* capture_ = nullptr;
   bool shutting_down_ = false;

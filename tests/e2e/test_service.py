@@ -1,0 +1,443 @@
+"""opsd under a service manager (SPEC §10): sd_notify, units, launchd plist, install tree."""
+import json
+import os
+import plistlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+from opsd_harness import OPSD, OPSCTL, SCAN_SCRIPT, SOURCE_DIR, Opsd, pid_alive, write_script
+
+BUILD_DIR = os.path.dirname(os.path.abspath(OPSD))
+_install = {}
+
+
+def setUpModule():
+    _install["dir"] = None
+
+
+def tearDownModule():
+    if _install.get("dir"):
+        shutil.rmtree(_install["dir"], ignore_errors=True)
+
+
+def install_prefix(test):
+    """`cmake --install` of the build dir OPSD_BIN came from, once per run, into a temp prefix."""
+    if _install.get("dir"):
+        return _install["dir"]
+    if not os.path.exists(os.path.join(BUILD_DIR, "cmake_install.cmake")):
+        test.skipTest("%s is not a CMake build dir (OPSD_BIN=%s)" % (BUILD_DIR, OPSD))
+    if shutil.which("cmake") is None:
+        test.skipTest("cmake not found")
+    prefix = tempfile.mkdtemp(prefix="opsd-install-")
+    r = subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", prefix],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        shutil.rmtree(prefix, ignore_errors=True)
+        test.fail("cmake --install failed:\n" + r.stdout + r.stderr)
+    _install["dir"] = prefix
+    return prefix
+
+
+class NotifyListener:
+    """The service manager's side of sd_notify: a datagram socket collecting messages."""
+
+    def __init__(self, directory):
+        self.path = os.path.join(directory, "notify.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.2)
+        self.messages = []  # (time.monotonic(), dict of assignments, raw text)
+        self.lock = threading.Lock()
+        self.running = True
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self):
+        while self.running:
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            text = data.decode("utf-8", "replace")
+            fields = dict(line.split("=", 1) for line in text.split("\n") if "=" in line)
+            with self.lock:
+                self.messages.append((time.monotonic(), fields, text))
+
+    def snapshot(self):
+        with self.lock:
+            return list(self.messages)
+
+    def with_key(self, key, since=0):
+        return [(t, f) for t, f, _ in self.snapshot()[since:] if key in f]
+
+    def close(self):
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+class SdNotifyProtocol(unittest.TestCase):
+    def test_ready_watchdog_status_reload_and_stop_reach_the_service_manager(self):
+        o = Opsd([], env={"WATCHDOG_USEC": "2000000"})
+        listener = NotifyListener(o.dir)
+        o.env["NOTIFY_SOCKET"] = listener.path
+        try:
+            scan = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
+            # A job whose status never moves (stalls after 1 s) and records its probe's env.
+            write_script(os.path.join(o.work, "stuck.py"), "#!%s\n" % sys.executable + """\
+import json, os
+json.dump(dict(os.environ), open("probe-env.json.tmp", "w"))
+os.replace("probe-env.json.tmp", "probe-env.json")
+print(json.dumps({"running": True, "completed": False, "progress": {"n": 1}}))
+""")
+            dump = [sys.executable, "-c",
+                    "import json, os; json.dump(dict(os.environ), open('job-env.json.tmp', 'w'));"
+                    "os.replace('job-env.json.tmp', 'job-env.json')"]
+            long_job = {"kind": "long_running_read", "risk": "read_only", "enabled": True,
+                        "cwd": o.work}
+            o.write_config([
+                dict(long_job, id="scan", commands={"start": [scan, "start", "scan"],
+                                                    "status": [scan, "status", "scan"]},
+                     policy={"pollSeconds": 1}),
+                dict(long_job, id="stuck", commands={"start": ["true"], "status": ["./stuck.py"]},
+                     policy={"pollSeconds": 1, "stallSeconds": 1, "reportEverySeconds": 3600}),
+                dict(long_job, id="done", commands={
+                    "start": ["true"], "status": ["echo", '{"running": false, "completed": true}']},
+                     policy={"pollSeconds": 1}),
+                {"id": "envdump", "kind": "one_shot_read", "risk": "read_only", "cwd": o.work,
+                 "commands": {"run": dump}},
+            ])
+            o.start()
+            o.wait_for(lambda: listener.with_key("READY"), what="READY=1")
+            self.assertEqual(listener.with_key("READY")[0][1]["READY"], "1")
+
+            # STATUS: a one-line summary of the jobs.
+            self.assertEqual(o.ctl("start", "scan").returncode, 0)
+            expected = "3 jobs: 1 completed, 1 running, 1 stalled; outbox 0"
+            o.wait_for(lambda: expected in [f["STATUS"] for _, f in listener.with_key("STATUS")],
+                       what="STATUS=" + expected)
+            self.assertTrue(all("\n" not in f["STATUS"] for _, f in listener.with_key("STATUS")))
+
+            # WATCHDOG=1 about every WATCHDOG_USEC/2 = 1 s, always within the 2 s timeout.
+            o.wait_for(lambda: len(listener.with_key("WATCHDOG")) >= 5, what="5 x WATCHDOG=1")
+            times = [t for t, f in listener.with_key("WATCHDOG") if f["WATCHDOG"] == "1"]
+            gaps = [b - a for a, b in zip(times[1:], times[2:])]  # the first comes with READY
+            self.assertTrue(all(g >= 0.8 for g in gaps), gaps)
+            self.assertTrue(all(g < 2.0 for g in gaps), gaps)
+
+            # SIGHUP: RELOADING=1 with a current MONOTONIC_USEC, then READY=1.
+            mark = len(listener.snapshot())
+            before = time.monotonic_ns() // 1000
+            o.proc.send_signal(signal.SIGHUP)
+            o.wait_for(lambda: listener.with_key("READY", since=mark), what="READY=1 after reload")
+            after = time.monotonic_ns() // 1000
+            reloading = listener.with_key("RELOADING", since=mark)
+            self.assertEqual(len(reloading), 1)
+            t_reload, f_reload = reloading[0]
+            self.assertEqual(f_reload["RELOADING"], "1")
+            self.assertTrue(before <= int(f_reload["MONOTONIC_USEC"]) <= after,
+                            (before, f_reload["MONOTONIC_USEC"], after))
+            self.assertLessEqual(t_reload, listener.with_key("READY", since=mark)[0][0])
+
+            # Children (a job and a status probe) never see the service manager's variables.
+            self.assertEqual(o.ctl("run", "envdump").returncode, 0)
+            job_env_path = os.path.join(o.work, "job-env.json")
+            o.wait_for(lambda: os.path.exists(job_env_path), what="job env dump")
+            for path in (job_env_path, os.path.join(o.work, "probe-env.json")):
+                with open(path) as f:
+                    env = json.load(f)
+                for key in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"):
+                    self.assertNotIn(key, env, path)
+                self.assertIn("OPS_JOB_ID", env)
+
+            # SIGTERM: STOPPING=1 and a clean exit.
+            self.assertEqual(o.stop(signal.SIGTERM), 0)
+            o.wait_for(lambda: listener.with_key("STOPPING"), timeout=5, what="STOPPING=1")
+        finally:
+            listener.close()
+            o.close()
+
+    def test_without_notify_socket_a_watchdog_variable_alone_is_harmless(self):
+        o = Opsd([], env={"WATCHDOG_USEC": "2000000"})
+        try:
+            o.start()
+            self.assertEqual(o.status()["jobs"], [])
+            self.assertEqual(o.stop(signal.SIGTERM), 0)
+        finally:
+            o.close()
+
+
+class CrashLoopGuard(unittest.TestCase):
+    def test_fifth_unclean_start_in_ten_minutes_stops_automatic_starts_until_a_clean_restart(self):
+        o = Opsd([])
+        try:
+            script = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
+            o.write_config([{
+                "id": "scan", "kind": "long_running_read", "risk": "read_only", "enabled": True,
+                "cwd": o.work, "commands": {"start": [script, "start", "scan"],
+                                            "status": [script, "status", "scan"]},
+                "policy": {"autoResume": True, "autoResumeBackoffSeconds": 1, "pollSeconds": 1}}])
+            starts_file = os.path.join(o.work, "scan.starts")
+
+            def starts():
+                with open(starts_file) as f:
+                    return len(f.read().split())
+
+            def kill_scan():
+                with open(os.path.join(o.work, "scan.pid")) as f:
+                    pid = int(f.read())
+                os.kill(pid, signal.SIGKILL)
+                o.wait_for(lambda: not pid_alive(pid), what="scan killed")
+
+            def crash_and_restart(also_kill_scan):
+                o.stop(signal.SIGKILL)
+                if also_kill_scan:
+                    kill_scan()
+                mark = len(o.stdout())
+                o.start()
+                return mark
+
+            o.start()
+            # autoResume may start the never-started job at its first poll, before we do.
+            r = o.ctl("start", "scan")
+            self.assertTrue(r.returncode == 0 or "already" in r.stderr, r.stderr)
+            o.wait_for(lambda: o.job("scan")["running"], what="scan running")
+            for _ in range(3):  # unclean starts 1..3
+                crash_and_restart(False)
+            # The 4th unclean start still resumes the crashed job by itself.
+            crash_and_restart(True)
+            o.wait_for(lambda: starts() == 2 and o.job("scan")["running"], timeout=30,
+                       what="auto-resume after the 4th unclean start")
+            self.assertNotIn("crash loop", o.stdout())
+
+            # The 5th: an alert, and the crashed job stays down.
+            mark = crash_and_restart(True)
+            o.wait_for(lambda: "crash loop" in o.stdout()[mark:], what="crash-loop alert")
+            alert = [m for m in o.messages() if "crash loop" in m["text"]][0]
+            self.assertTrue(alert["alert"])
+            self.assertIn("ACTION REQUIRED", alert["text"])
+            self.assertIn("opsctl start", alert["text"])
+            o.wait_for(lambda: "ACTION REQUIRED" in o.stdout()[mark:].replace(alert["text"], ""),
+                       what="scan reported as paused")
+            time.sleep(3)  # backoff 1 s + poll 1 s, twice over: no automatic start
+            self.assertEqual(starts(), 2)
+            self.assertFalse(o.job("scan")["running"])
+            # By hand it still starts.
+            self.assertEqual(o.ctl("start", "scan").returncode, 0)
+            o.wait_for(lambda: starts() == 3, what="manual start")
+
+            # A clean stop clears the count: the next start is normal.
+            self.assertEqual(o.stop(signal.SIGTERM), 0)
+            with open(os.path.join(o.state_dir, "net", "state", "opsd-run.json")) as f:
+                record = json.load(f)
+            self.assertEqual(record["running"], False)
+            self.assertEqual(record["uncleanStarts"], [])
+            mark = len(o.stdout())
+            o.start()
+            o.wait_for(lambda: o.job("scan")["state"] != "starting", what="startup settled")
+            self.assertNotIn("crash loop", o.stdout()[mark:])
+            self.assertNotIn("crash loop", o.stderr().split("opsd stopped")[-1])
+        finally:
+            o.close()
+
+
+class SystemdUnits(unittest.TestCase):
+    def analyze(self, *args, env=None):
+        tool = shutil.which("systemd-analyze")
+        if tool is None:
+            self.skipTest("systemd-analyze not installed (apt-get install systemd)")
+        run_dir = tempfile.mkdtemp(prefix="opsd-xdg-")
+        self.addCleanup(shutil.rmtree, run_dir, True)
+        full_env = dict(os.environ, XDG_RUNTIME_DIR=run_dir, **(env or {}))
+        return subprocess.run([tool] + list(args), capture_output=True, text=True,
+                              timeout=60, env=full_env)
+
+    def verify(self, unit_path, user):
+        mode = ["--user"] if user else []
+        # A unit that must pass tells whether systemd-analyze can run here at all.
+        canary_dir = tempfile.mkdtemp(prefix="opsd-canary-")
+        self.addCleanup(shutil.rmtree, canary_dir, True)
+        canary = os.path.join(canary_dir, "opsd-canary.service")
+        with open(canary, "w") as f:
+            f.write("[Service]\nType=oneshot\nExecStart=%s\n" % shutil.which("true"))
+        r = self.analyze(*mode, "verify", canary)
+        if r.returncode != 0:
+            self.skipTest("systemd-analyze %s verify cannot run in this container: %s" %
+                          (" ".join(mode), (r.stdout + r.stderr).strip()[:300]))
+        # verify wants the unit's file name to be the unit name.
+        unit_dir = tempfile.mkdtemp(prefix="opsd-unit-")
+        self.addCleanup(shutil.rmtree, unit_dir, True)
+        target = os.path.join(unit_dir, "opsd.service")
+        shutil.copy(unit_path, target)
+        r = self.analyze(*mode, "verify", target)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual((r.stdout + r.stderr).strip(), "", "warnings from systemd-analyze")
+
+    def installed_unit(self, kind):
+        prefix = install_prefix(self)
+        path = os.path.join(prefix, "lib", "systemd", kind, "opsd.service")
+        with open(path) as f:
+            text = f.read()
+        self.assertIn("ExecStart=%s --log-level info" % os.path.join(prefix, "bin", "opsd"), text)
+        for line in ("Type=notify", "NotifyAccess=main", "WatchdogSec=30", "Restart=on-failure",
+                     "ExecReload=/bin/kill -HUP $MAINPID", "KillMode=mixed"):
+            self.assertIn(line + "\n", text)
+        return path
+
+    def test_system_unit_passes_systemd_analyze_verify(self):
+        path = self.installed_unit("system")
+        with open(path) as f:
+            text = f.read()
+        for line in ("NoNewPrivileges=yes", "ProtectSystem=strict", "StateDirectory=opsd",
+                     "Environment=OPENCLAW_STATE_DIR=/var/lib/opsd"):
+            self.assertIn(line + "\n", text)
+        self.verify(path, user=False)
+
+    def test_user_unit_passes_systemd_analyze_verify(self):
+        path = self.installed_unit("user")
+        with open(path) as f:
+            self.assertIn("Environment=OPENCLAW_STATE_DIR=%h/.openclaw\n", f.read())
+        self.verify(path, user=True)
+
+    def test_a_broken_unit_fails_verify(self):
+        # The check above can fail: an unknown key is reported.
+        path = self.installed_unit("system")
+        broken = os.path.join(tempfile.mkdtemp(prefix="opsd-broken-"), "opsd.service")
+        self.addCleanup(shutil.rmtree, os.path.dirname(broken), True)
+        with open(path) as f, open(broken, "w") as g:
+            g.write(f.read().replace("UMask=", "UMusk="))
+        with self.assertRaises(AssertionError):
+            self.verify(broken, user=False)
+
+
+class LaunchdPlist(unittest.TestCase):
+    def check(self, path):
+        with open(path, "rb") as f:
+            plist = plistlib.load(f)
+        self.assertEqual(plist["Label"], "ai.openclaw.opsd")
+        self.assertIs(plist["RunAtLoad"], True)
+        self.assertEqual(plist["KeepAlive"], {"SuccessfulExit": False})  # restart after a crash
+        self.assertIsInstance(plist["ThrottleInterval"], int)
+        self.assertGreaterEqual(plist["ThrottleInterval"], 10)
+        self.assertTrue(plist["EnvironmentVariables"]["OPENCLAW_STATE_DIR"].endswith("/.openclaw"))
+        self.assertIn("/.openclaw/net/logs/", plist["StandardErrorPath"])
+        return plist
+
+    def test_source_plist_parses_and_keeps_opsd_alive(self):
+        plist = self.check(os.path.join(SOURCE_DIR, "launchd", "ai.openclaw.opsd.plist"))
+        self.assertEqual(plist["ProgramArguments"][0], "/usr/local/bin/opsd")
+
+    def test_installed_plist_names_the_installed_binary(self):
+        prefix = install_prefix(self)
+        plist = self.check(os.path.join(prefix, "share", "opsd", "launchd",
+                                        "ai.openclaw.opsd.plist"))
+        self.assertEqual(plist["ProgramArguments"][0], os.path.join(prefix, "bin", "opsd"))
+        self.assertTrue(os.access(plist["ProgramArguments"][0], os.X_OK))
+
+
+class InstallTree(unittest.TestCase):
+    def test_cmake_install_puts_everything_in_place(self):
+        prefix = install_prefix(self)
+        for rel in ("bin/opsd", "bin/opsctl"):
+            self.assertTrue(os.access(os.path.join(prefix, rel), os.X_OK), rel)
+        for rel in ("lib/systemd/system/opsd.service", "lib/systemd/user/opsd.service",
+                    "share/opsd/launchd/ai.openclaw.opsd.plist",
+                    "share/opsd/config-examples/ops-jobs.example.json",
+                    "share/opsd/config-examples/ops-jobs.json",
+                    "share/opsd/config-examples/ops-jobs.schema.json",
+                    "share/bash-completion/completions/opsctl",
+                    "share/doc/opsd/README.md"):
+            self.assertTrue(os.path.isfile(os.path.join(prefix, rel)), rel)
+        with open(os.path.join(prefix, "share/opsd/config-examples/ops-jobs.schema.json")) as f:
+            self.assertIn("$schema", json.load(f))
+        r = subprocess.run([os.path.join(prefix, "bin", "opsd"), "--version"],
+                           capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^opsd \d+\.\d+\.\d+\n$")
+        # The installed example validates with the installed opsctl.
+        r = subprocess.run([os.path.join(prefix, "bin", "opsctl"), "--state-dir", prefix,
+                            "--config-file",
+                            os.path.join(prefix, "share/opsd/config-examples/ops-jobs.json"),
+                            "validate-config"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def complete(self, *words, env=None):
+        """What bash completion offers after `words` (the last one is being typed)."""
+        if shutil.which("bash") is None:
+            self.skipTest("bash not found")
+        script = os.path.join(install_prefix(self), "share/bash-completion/completions/opsctl")
+        words = ["opsctl"] + list(words)
+        prog = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '
+                '_opsctl; printf "%s\\n" "${COMPREPLY[@]}"')
+        r = subprocess.run(["bash", "-c", prog, "bash", script] + words, capture_output=True,
+                           text=True, timeout=10, env=dict(os.environ, **(env or {})))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return sorted(x for x in r.stdout.split("\n") if x)
+
+    def test_bash_completion_offers_commands_options_and_job_ids(self):
+        self.assertEqual(self.complete("st"), ["start", "status", "stop"])
+        self.assertIn("--state-dir", self.complete("--st"))
+        self.assertEqual(self.complete("tick", "--"),
+                         sorted(["--print-only", "--dry-run", "--socket", "--state-dir",
+                                 "--config-file", "--json", "--help"]))
+        state = tempfile.mkdtemp(prefix="opsd-compl-")
+        self.addCleanup(shutil.rmtree, state, True)
+        os.makedirs(os.path.join(state, "net", "config"))
+        with open(os.path.join(state, "net", "config", "ops-jobs.json"), "w") as f:
+            json.dump({"version": 1, "jobs": [{"id": "scan-photos"}, {"id": "scan-music"},
+                                              {"id": "backup", "after": [{"jobId": "x"}]}]}, f)
+        self.assertEqual(self.complete("--state-dir", state, "start", "scan"),
+                         ["scan-music", "scan-photos"])
+        self.assertEqual(self.complete("logs", "", env={"OPENCLAW_STATE_DIR": state}),
+                         ["backup", "scan-music", "scan-photos"])
+        self.assertEqual(self.complete("stop", "backup", "", env={"OPENCLAW_STATE_DIR": state}),
+                         [])
+
+
+class ManPageHelp(unittest.TestCase):
+    def run_tool(self, *args):
+        return subprocess.run(list(args), capture_output=True, text=True, timeout=10,
+                              env=dict(os.environ, OPENCLAW_STATE_DIR=tempfile.gettempdir()))
+
+    def test_opsd_help_covers_options_environment_signals_and_files(self):
+        r = self.run_tool(OPSD, "--help")
+        self.assertEqual(r.returncode, 0)
+        for text in ("--state-dir", "--config-file", "--socket", "--log-level", "--print-only",
+                     "--target", "--version", "OPENCLAW_STATE_DIR", "NOTIFY_SOCKET", "SIGHUP",
+                     "SIGTERM", "ops-monitor.json", "opsd.sock", "Exit status", "opsctl"):
+            self.assertIn(text, r.stdout)
+        r = self.run_tool(OPSD, "--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^opsd \d+\.\d+\.\d+\n$")
+
+    def test_opsctl_help_lists_every_command_and_exit_codes(self):
+        r = self.run_tool(OPSCTL, "--help")
+        self.assertEqual(r.returncode, 0)
+        for text in ("status", "tick", "start", "stop", "run", "approve", "enqueue", "reload",
+                     "logs", "audit", "validate-config", "selftest", "version", "--json",
+                     "--state-dir", "--socket", "Exit codes", "3 opsd not reachable",
+                     "opsctl start"):
+            self.assertIn(text, r.stdout)
+        r = self.run_tool(OPSCTL, "start", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--allow-risk", r.stdout)
+
+    def test_opsctl_version_works_without_a_daemon(self):
+        state = tempfile.mkdtemp(prefix="opsd-ver-")
+        self.addCleanup(shutil.rmtree, state, True)
+        r = self.run_tool(OPSCTL, "--state-dir", state, "version")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^opsctl \d+\.\d+\.\d+\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
