@@ -308,6 +308,18 @@ class SystemdUnits(unittest.TestCase):
             self.assertIn("Environment=OPENCLAW_STATE_DIR=%h/.openclaw\n", f.read())
         self.verify(path, user=True)
 
+    def test_source_units_pass_verify_with_the_built_binary(self):
+        for name, user in (("opsd.service", False), ("opsd-user.service", True)):
+            with open(os.path.join(SOURCE_DIR, "systemd", name)) as f:
+                text = f.read()
+            self.assertIn("ExecStart=/usr/local/bin/opsd ", text)  # what install rewrites
+            tmp = tempfile.mkdtemp(prefix="opsd-src-unit-")
+            self.addCleanup(shutil.rmtree, tmp, True)
+            copy = os.path.join(tmp, name)
+            with open(copy, "w") as f:
+                f.write(text.replace("/usr/local/bin/opsd", os.path.abspath(OPSD)))
+            self.verify(copy, user=user)
+
     def test_a_broken_unit_fails_verify(self):
         # The check above can fail: an unknown key is reported.
         path = self.installed_unit("system")
