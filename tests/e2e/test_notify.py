@@ -65,7 +65,8 @@ def texts(requests):
 
 
 class NotifyTestCase(unittest.TestCase):
-    """Starts opsd (not print-only) against an openclaw.json the test writes."""
+    """Starts opsd (not print-only) against an openclaw.json the test writes. After each test
+    the token must be absent from opsd's output, status, selftest and every file under net/."""
 
     def make_opsd(self, config_text, jobs=None, extra_args=(), extra_path=None, start=True):
         o = Opsd([], extra_args=extra_args)
@@ -95,6 +96,12 @@ class NotifyTestCase(unittest.TestCase):
             seen["status"] = o.ctl("status").stdout
         r = o.ctl("selftest")
         seen["selftest"] = r.stdout + r.stderr
+        for root, _, files in os.walk(os.path.join(o.state_dir, "net")):  # state, logs, audit
+            for name in files:
+                path = os.path.join(root, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        seen[os.path.relpath(path, o.state_dir)] = f.read().decode("utf-8", "replace")
         for name, text in seen.items():
             self.assertNotIn(TOKEN, text, "the bot token leaked into " + name)
             self.assertNotIn(TOKEN.split(":")[1], text, "the bot token leaked into " + name)
