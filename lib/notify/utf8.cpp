@@ -46,4 +46,10 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+std::size_t utf16_length(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += utf8_is_continuation(c) ? 0 : utf16_units_of_lead(c);
+  return n;
+}
+
 }  // namespace opsd

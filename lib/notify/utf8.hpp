@@ -21,4 +21,13 @@ inline bool utf8_is_continuation(char c) { return (static_cast<unsigned char>(c)
 // Number of code points in `s` (bytes that are not continuation bytes).
 std::size_t utf8_length(std::string_view s);
 
+// UTF-16 code units of the code point whose UTF-8 sequence starts with `lead`: 2 for a
+// 4-byte sequence (outside the BMP, e.g. most emoji), else 1.
+inline std::size_t utf16_units_of_lead(char lead) {
+  return static_cast<unsigned char>(lead) >= 0xF0 ? 2 : 1;
+}
+
+// Length of `s` in UTF-16 code units, the unit Telegram counts message length in.
+std::size_t utf16_length(std::string_view s);
+
 }  // namespace opsd

@@ -6,6 +6,7 @@
 #include "notify/utf8.hpp"
 
 using opsd::split_message;
+using opsd::utf16_length;
 using opsd::utf8_length;
 
 namespace {
@@ -78,11 +79,36 @@ TEST_CASE("split_message: never loses or reorders text for small limits", "[noti
     CHECK(join(pieces) == text);
     for (const auto& p : pieces) {
       CHECK_FALSE(p.empty());
-      CHECK(utf8_length(p) <= max);
+      CHECK((utf16_length(p) <= max || utf8_length(p) == 1));
     }
   }
 }
 
 TEST_CASE("split_message: empty text gives no pieces", "[notify]") {
   CHECK(split_message("").empty());
+}
+
+TEST_CASE("split_message: emoji count two UTF-16 units, as Telegram counts", "[notify]") {
+  const std::string text = std::string(4095, 'a') + "😀";  // 4096 code points, 4097 units
+  const auto pieces = split_message(text);
+  REQUIRE(pieces.size() == 2);
+  CHECK(pieces[0] == std::string(4095, 'a'));
+  CHECK(pieces[1] == "😀");
+}
+
+TEST_CASE("split_message: a header with an emoji moves a line that would overflow", "[notify]") {
+  const std::string header = "🛠️ Ops 快报（12:00:00）\n";  // U+1F6E0 is outside the BMP
+  const std::string filler = std::string(4096 - utf8_length(header) - 2, 'x') + "\n";
+  const std::string text = header + filler + "tail\n";
+  REQUIRE(utf8_length(header + filler) == 4095);   // fits in code points ...
+  REQUIRE(utf16_length(header + filler) == 4096);  // ... and in UTF-16 units
+  const auto pieces = split_message(text);
+  REQUIRE(pieces.size() == 2);
+  CHECK(pieces[0] == header + filler);
+  CHECK(pieces[1] == "tail\n");
+  const std::string longer = header + "x" + filler + "tail\n";  // 4097 units in the first two
+  const auto moved = split_message(longer);
+  REQUIRE(moved.size() == 2);
+  CHECK(moved[0] == header);
+  for (const auto& p : moved) CHECK(utf16_length(p) <= 4096);
 }
