@@ -46,7 +46,7 @@ struct LaunchOneShot {
 struct ReportSection {
   std::string job_id;
   std::string name;
-  JobKind kind = JobKind::long_running_read;
+  std::optional<JobKind> kind;  // nullopt: the daemon itself (no job kind shown)
   std::string state;            // "- 状态" line: state / running / completed ...
   std::string info;             // "- 信息" line ("" = omitted)
   std::string progress_json;    // "- 进度" line rendered from it ("" = omitted)

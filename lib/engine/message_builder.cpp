@@ -81,7 +81,9 @@ std::string render_progress(const std::string& progress_json) {
 
 std::string render_section(const ReportSection& s, const std::string& locale) {
   const Labels& l = labels_for(locale);
-  std::string out = "• " + s.name + " (" + s.job_id + ", " + std::string(to_string(s.kind)) + ")";
+  std::string out = "• " + s.name + " (" + s.job_id;
+  if (s.kind) out += ", " + std::string(to_string(*s.kind));
+  out += ")";
   auto line = [&out](const char* label, const std::string& text) {
     if (!text.empty()) out += std::string("\n- ") + label + ": " + text;
   };
