@@ -39,9 +39,10 @@ std::optional<json::value> call(const CtlContext& ctx, const std::string& method
     code = kExitUnreachable;
   } else if (e.kind == ClientError::Kind::rpc && e.rpc) {
     if (ctx.json) {
-      ctx.out << json::serialize(json::object{{"error", json::object{{"code", static_cast<int>(e.rpc->code)},
-                                                                     {"fault", e.rpc->name()},
-                                                                     {"message", e.rpc->message}}}})
+      ctx.out << json::serialize(
+                     json::object{{"error", json::object{{"code", static_cast<int>(e.rpc->code)},
+                                                         {"fault", e.rpc->name()},
+                                                         {"message", e.rpc->message}}}})
               << "\n";
     }
     ctx.err << "opsctl: " << e.rpc->message << "\n";
@@ -59,8 +60,8 @@ void print_result(const CtlContext& ctx, const json::value& v) {
     return;
   }
   if (v.is_object()) {
-    if (auto it = v.as_object().find("message"); it != v.as_object().end() &&
-                                                 it->value().is_string()) {
+    if (auto it = v.as_object().find("message");
+        it != v.as_object().end() && it->value().is_string()) {
       if (!it->value().as_string().empty()) ctx.out << it->value().as_string().c_str() << "\n";
       return;
     }

@@ -66,7 +66,8 @@ std::string progress_summary(const json::value& progress, std::size_t max_keys) 
   std::vector<std::pair<std::string, std::string>> kv;
   for (const auto& [k, v] : progress.as_object()) {
     if (v.is_object() || v.is_array()) continue;
-    kv.emplace_back(std::string(k), v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+    kv.emplace_back(std::string(k),
+                    v.is_string() ? std::string(v.as_string()) : json::serialize(v));
   }
   std::sort(kv.begin(), kv.end());
   std::string out;

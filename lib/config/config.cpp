@@ -4,27 +4,36 @@ namespace opsd {
 
 std::string_view to_string(JobKind k) {
   switch (k) {
-    case JobKind::long_running_read: return "long_running_read";
-    case JobKind::one_shot_read: return "one_shot_read";
-    case JobKind::one_shot_write: return "one_shot_write";
+    case JobKind::long_running_read:
+      return "long_running_read";
+    case JobKind::one_shot_read:
+      return "one_shot_read";
+    case JobKind::one_shot_write:
+      return "one_shot_write";
   }
   return "?";
 }
 
 std::string_view to_string(Risk r) {
   switch (r) {
-    case Risk::read_only: return "read_only";
-    case Risk::write_local: return "write_local";
-    case Risk::write_external: return "write_external";
+    case Risk::read_only:
+      return "read_only";
+    case Risk::write_local:
+      return "write_local";
+    case Risk::write_external:
+      return "write_external";
   }
   return "?";
 }
 
 std::string_view to_string(AfterWhen w) {
   switch (w) {
-    case AfterWhen::success: return "success";
-    case AfterWhen::failure: return "failure";
-    case AfterWhen::always: return "always";
+    case AfterWhen::success:
+      return "success";
+    case AfterWhen::failure:
+      return "failure";
+    case AfterWhen::always:
+      return "always";
   }
   return "?";
 }

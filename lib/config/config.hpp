@@ -31,14 +31,14 @@ struct QuietHours {
 
 // Per-job policy: the `defaults` block, overridden field by field by `jobs[].policy`.
 struct Policy {
-  QuietHours quiet_hours;                   // quietHours {start,end} ["23:00","08:00"]
-  std::int64_t report_every_seconds = 1800;  // reportEverySeconds: routine report interval
-  std::int64_t stall_seconds = 3600;         // stallSeconds: unchanged progressKey => stalled
-  bool auto_resume = false;                  // autoResume: restart crashed read-only jobs
+  QuietHours quiet_hours;                          // quietHours {start,end} ["23:00","08:00"]
+  std::int64_t report_every_seconds = 1800;        // reportEverySeconds: routine report interval
+  std::int64_t stall_seconds = 3600;               // stallSeconds: unchanged progressKey => stalled
+  bool auto_resume = false;                        // autoResume: restart crashed read-only jobs
   std::int64_t auto_resume_backoff_seconds = 900;  // autoResumeBackoffSeconds: min gap between
-  bool only_on_change = true;          // onlyOnChange: routine report only when content changed
-  bool report_while_running = true;    // reportWhileRunning: routine reports while running
-  std::int64_t poll_seconds = 60;            // pollSeconds: status probe interval (opsd)
+  bool only_on_change = true;        // onlyOnChange: routine report only when content changed
+  bool report_while_running = true;  // reportWhileRunning: routine reports while running
+  std::int64_t poll_seconds = 60;    // pollSeconds: status probe interval (opsd)
   std::int64_t status_timeout_seconds = 30;  // statusTimeoutSeconds: probe timeout (opsd)
   std::int64_t stop_timeout_seconds = 30;    // stopTimeoutSeconds: SIGTERM->SIGKILL (opsd)
   int max_auto_resumes = 5;  // maxAutoResumes: per rolling hour, then given_up (opsd)
@@ -56,27 +56,27 @@ struct Commands {
 };
 
 struct ApprovalConfig {
-  bool required = true;   // approval.required [true]; only honoured false for write_local
-  bool granted = false;   // approval.granted [false]; true = standing approval
+  bool required = true;  // approval.required [true]; only honoured false for write_local
+  bool granted = false;  // approval.granted [false]; true = standing approval
   bool operator==(const ApprovalConfig&) const = default;
 };
 
 struct AfterEntry {
-  std::string job_id;                     // jobId: job to enqueue when this one ends
-  AfterWhen when = AfterWhen::success;    // when ["success"]
-  std::int64_t delay_seconds = 0;         // delaySeconds [0]
+  std::string job_id;                   // jobId: job to enqueue when this one ends
+  AfterWhen when = AfterWhen::success;  // when ["success"]
+  std::int64_t delay_seconds = 0;       // delaySeconds [0]
   bool operator==(const AfterEntry&) const = default;
 };
 
 struct Job {
-  std::string id;     // non-empty, unique
-  std::string name;   // [id]
+  std::string id;    // non-empty, unique
+  std::string name;  // [id]
   JobKind kind = JobKind::long_running_read;
   Risk risk = Risk::read_only;
   bool enabled = false;  // [false]
   std::string cwd;       // absolute after loading: [STATE], `~` expanded, relative to config dir
   Commands commands;
-  Policy policy;         // defaults merged with the job's overrides
+  Policy policy;  // defaults merged with the job's overrides
   ApprovalConfig approval;
   std::vector<AfterEntry> after;
   bool operator==(const Job&) const = default;
@@ -84,10 +84,10 @@ struct Job {
 
 // Top-level `notify` block (opsd's own).
 struct NotifyConfig {
-  std::string target;              // chat id; empty = resolve from openclaw.json
+  std::string target;  // chat id; empty = resolve from openclaw.json
   std::string channel = "telegram";
-  std::string locale = "zh";       // "zh" | "en"
-  bool silent_routine = true;      // routine messages with disable_notification
+  std::string locale = "zh";   // "zh" | "en"
+  bool silent_routine = true;  // routine messages with disable_notification
   bool operator==(const NotifyConfig&) const = default;
 };
 

@@ -25,14 +25,24 @@ namespace opsd {
 
 // Launch commands.start as an owned child (own process group, output to the job's log).
 // Reply with Engine::on_start_launched, later Engine::on_child_exited.
-struct LaunchStart { std::string job_id; };
+struct LaunchStart {
+  std::string job_id;
+};
 // Run commands.status with the job's statusTimeoutSeconds. Reply with Engine::on_probe_result.
-struct LaunchProbe { std::string job_id; };
+struct LaunchProbe {
+  std::string job_id;
+};
 // Ask the job to stop: commands.stop if given, else SIGTERM to the owned process group, else
 // SIGTERM to `pid` (from the status report) when set.
-struct LaunchStop { std::string job_id; std::optional<std::int64_t> pid; };
+struct LaunchStop {
+  std::string job_id;
+  std::optional<std::int64_t> pid;
+};
 // Stop escalation: SIGKILL the owned process group, else `pid`.
-struct KillJob { std::string job_id; std::optional<std::int64_t> pid; };
+struct KillJob {
+  std::string job_id;
+  std::optional<std::int64_t> pid;
+};
 // Run a one-shot job's commands.run (queue item `queue_item_id`; "" when run directly).
 // Reply with Engine::on_one_shot_finished. With `verify`: run the write job's commands.verify
 // instead and reply with Engine::on_verify_finished.
@@ -169,8 +179,8 @@ class Engine {
   std::vector<Enqueued> enqueue_after(const Job& parent, bool success, TimeMs now, Actions& out);
   void run_queue(TimeMs now, Actions& out);
   void run_queue_items(TimeMs now, Actions& out);
-  void finish_read(const Job& job, const QueueItem* item, int exit_code,
-                   const std::string& output, TimeMs now, Actions& out);
+  void finish_read(const Job& job, const QueueItem* item, int exit_code, const std::string& output,
+                   TimeMs now, Actions& out);
   void audit(std::string event, const Job& job, std::int64_t uid, std::optional<int> exit_code,
              std::string note, TimeMs now);
   // --- write jobs and their verification chains (engine_write.cpp) ---
@@ -191,9 +201,9 @@ class Engine {
   State state_;
   bool dirty_ = false;
   // Not persisted: what is in flight in this daemon run.
-  std::set<std::string, std::less<>> probing_;        // a LaunchProbe is outstanding
-  std::set<std::string, std::less<>> probe_again_;    // probe once more when it returns
-  std::set<std::string, std::less<>> direct_running_; // one-shot run outside the queue
+  std::set<std::string, std::less<>> probing_;         // a LaunchProbe is outstanding
+  std::set<std::string, std::less<>> probe_again_;     // probe once more when it returns
+  std::set<std::string, std::less<>> direct_running_;  // one-shot run outside the queue
   bool shutting_down_ = false;
   std::function<int(TimeMs)> local_minute_;
   std::function<std::string(const Job&)> fingerprint_;

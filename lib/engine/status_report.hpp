@@ -8,13 +8,13 @@
 namespace opsd {
 
 struct StatusReport {
-  bool running = false;               // required
-  bool completed = false;             // required
-  std::optional<std::int64_t> pid;    // > 0 when given
-  std::string stop_reason;            // stopReason
-  std::string progress_json;          // `progress` object re-serialized with sorted keys; "" if absent
-  std::string progress_key;           // progressKey, or derived from progress_json; "" if neither
-  std::string level;                  // "ok" | "warn" | "alert" | ""
+  bool running = false;             // required
+  bool completed = false;           // required
+  std::optional<std::int64_t> pid;  // > 0 when given
+  std::string stop_reason;          // stopReason
+  std::string progress_json;  // `progress` object re-serialized with sorted keys; "" if absent
+  std::string progress_key;   // progressKey, or derived from progress_json; "" if neither
+  std::string level;          // "ok" | "warn" | "alert" | ""
   std::string message;
 };
 

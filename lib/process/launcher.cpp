@@ -1,7 +1,7 @@
 #include "process/launcher.hpp"
 
-#include <sys/wait.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cerrno>

@@ -42,27 +42,27 @@ struct JobEvent {
 // The outcome of the last status probe.
 struct ProbeRecord {
   bool ok = true;
-  std::string error;               // reason of the last failure, "" when ok
-  TimeMs at = 0;                   // when the last probe finished
+  std::string error;  // reason of the last failure, "" when ok
+  TimeMs at = 0;      // when the last probe finished
   int consecutive_failures = 0;
 };
 
 // Everything opsd remembers about one job.
 struct JobRuntime {
   JobState state = JobState::stopped;
-  bool user_stopped = false;       // stopped by a person: stays stopped across restarts
+  bool user_stopped = false;  // stopped by a person: stays stopped across restarts
   // Last good status report.
   bool running = false;
   bool completed = false;
-  std::optional<std::int64_t> pid;  // from status or the owned child
+  std::optional<std::int64_t> pid;        // from status or the owned child
   std::optional<std::int64_t> owned_pid;  // child opsd launched and still owns
-  std::string progress_json;       // `progress` object as JSON text ("" = none)
+  std::string progress_json;              // `progress` object as JSON text ("" = none)
   std::string progress_key;
-  std::string level;               // ok | warn | alert | ""
+  std::string level;  // ok | warn | alert | ""
   std::string message;
   std::string stop_reason;
-  TimeMs last_progress_at = 0;     // when progress_key last changed
-  TimeMs stalled_since = 0;        // 0 = not stalled
+  TimeMs last_progress_at = 0;  // when progress_key last changed
+  TimeMs stalled_since = 0;     // 0 = not stalled
   ProbeRecord probe;
   TimeMs next_poll_at = 0;
   // Auto-resume bookkeeping.
@@ -70,20 +70,20 @@ struct JobRuntime {
   TimeMs last_auto_resume_at = 0;
   int auto_resumes_total = 0;
   TimeMs given_up_at = 0;
-  TimeMs stop_deadline = 0;        // SIGKILL after this while stopping
+  TimeMs stop_deadline = 0;  // SIGKILL after this while stopping
   // Report dedup (survives restarts and send failures).
   std::string last_report_digest;  // digest of the last routine section sent
   TimeMs last_report_at = 0;
-  std::string last_anomaly_key;    // anomaly currently reported ("" = none)
+  std::string last_anomaly_key;  // anomaly currently reported ("" = none)
   TimeMs last_alert_at = 0;
-  std::string last_autorun_note;   // last blocked/suppressed resume note reported
-  std::deque<JobEvent> history;    // newest last, at most kMaxHistory
+  std::string last_autorun_note;  // last blocked/suppressed resume note reported
+  std::deque<JobEvent> history;   // newest last, at most kMaxHistory
   static constexpr std::size_t kMaxHistory = 50;
 };
 
 // One item of the one-shot queue.
 struct QueueItem {
-  std::string id;                  // unique, e.g. "q-17"
+  std::string id;  // unique, e.g. "q-17"
   std::string job_id;
   TimeMs enqueued_at = 0;
   TimeMs not_before = 0;
@@ -92,15 +92,15 @@ struct QueueItem {
   std::optional<int> exit_code;
   TimeMs started_at = 0;
   TimeMs finished_at = 0;
-  std::string note;                // why skipped/failed, or the reported output line
+  std::string note;  // why skipped/failed, or the reported output line
 };
 
 // One message waiting for delivery (outbox).
 struct OutboxItem {
-  std::uint64_t seq = 0;           // strictly increasing, delivery order
-  std::string text;                // at most 4096 characters (split before enqueue)
-  bool alert = false;              // alerts are sent with sound, routine silently
-  std::string target;              // resolved chat id at enqueue time ("" = resolve at send)
+  std::uint64_t seq = 0;  // strictly increasing, delivery order
+  std::string text;       // at most 4096 characters (split before enqueue)
+  bool alert = false;     // alerts are sent with sound, routine silently
+  std::string target;     // resolved chat id at enqueue time ("" = resolve at send)
   TimeMs created_at = 0;
   int attempts = 0;
   TimeMs next_attempt_at = 0;
@@ -110,7 +110,7 @@ struct OutboxItem {
 // A one-time approval of a write job (SPEC §6).
 struct ApprovalRecord {
   std::string job_id;
-  std::string fingerprint;         // SHA-256 hex of the job's canonical definition
+  std::string fingerprint;  // SHA-256 hex of the job's canonical definition
   TimeMs granted_at = 0;
   TimeMs expires_at = 0;
   std::int64_t uid = -1;
@@ -121,11 +121,11 @@ struct ApprovalRecord {
 struct State {
   int version = 1;
   std::map<std::string, JobRuntime, std::less<>> jobs;
-  std::vector<QueueItem> queue;    // last kMaxQueue kept
+  std::vector<QueueItem> queue;  // last kMaxQueue kept
   std::uint64_t next_queue_id = 1;
   std::vector<OutboxItem> outbox;
   std::uint64_t next_outbox_seq = 1;
-  std::string outbox_last_error;   // last permanent delivery error, shown in status
+  std::string outbox_last_error;  // last permanent delivery error, shown in status
   std::vector<ApprovalRecord> approvals;
   TimeMs saved_at = 0;
   static constexpr std::size_t kMaxQueue = 200;

@@ -37,7 +37,10 @@ class FakeClock final : public Clock {
   TimeMs now() const override { return now_; }
   TimeMs mono() const override { return mono_; }
   int local_minute_of_day(TimeMs t) const override;
-  void advance(TimeMs ms) { now_ += ms; mono_ += ms; }
+  void advance(TimeMs ms) {
+    now_ += ms;
+    mono_ += ms;
+  }
   void set_wall(TimeMs t) { now_ = t; }  // jump the wall clock only
   int utc_offset_minutes = 0;
 
