@@ -56,6 +56,29 @@ void consider(std::optional<TimeMs>& best, TimeMs t) {
   if (!best || t < *best) best = t;
 }
 
+// Deadlines are wall ms. No schedule puts the next poll further than pollSeconds +
+// statusTimeoutSeconds, nor the SIGKILL further than stopTimeoutSeconds, from the time it was
+// set; anything beyond that means the wall clock was stepped back since. They are then
+// measured from `now` again, so that a clock moved back by hours does not stop polling.
+// Returns true when it changed something.
+bool pull_in_after_clock_step(const Job& job, JobRuntime& rt, TimeMs now) {
+  bool changed = false;
+  const TimeMs poll_horizon =
+      now + seconds(std::max<std::int64_t>(1, job.policy.poll_seconds) +
+                    std::max<std::int64_t>(1, job.policy.status_timeout_seconds));
+  if (rt.next_poll_at > poll_horizon) {
+    rt.next_poll_at = now;
+    changed = true;
+  }
+  const TimeMs stop_horizon =
+      now + seconds(std::max<std::int64_t>(0, job.policy.stop_timeout_seconds));
+  if (rt.stop_deadline > stop_horizon) {
+    rt.stop_deadline = stop_horizon;
+    changed = true;
+  }
+  return changed;
+}
+
 }  // namespace
 
 Engine::Engine(Config config, State state)
@@ -172,6 +195,7 @@ Actions Engine::on_timer(TimeMs now) {
   for (const auto& job : config_.jobs) {
     if (job.kind != JobKind::long_running_read) continue;
     JobRuntime& rt = state_.jobs[job.id];
+    if (pull_in_after_clock_step(job, rt, now)) dirty_ = true;
     if (rt.state == JobState::stopping && rt.stop_deadline != 0 && now >= rt.stop_deadline) {
       rt.stop_deadline = 0;  // escalate once
       out.push_back(KillJob{job.id, rt.pid});

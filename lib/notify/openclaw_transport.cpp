@@ -152,7 +152,7 @@ class OpenclawTransport::Impl : public std::enable_shared_from_this<Impl> {
       child->timed_out = true;
       ::kill(-child->pid, SIGKILL);
     });
-    auto [ec, code] = co_await proc->async_wait(kTuple);
+    Result<int> code = co_await wait_for_exit(*proc);
     child->exited = true;
     timeout.cancel();
     if (child->reading) {
@@ -168,9 +168,9 @@ class OpenclawTransport::Impl : public std::enable_shared_from_this<Impl> {
       co_return transient("openclaw timed out after " + std::to_string(opts_.timeout.count()) +
                           " ms" + suffix);
     }
-    if (ec) co_return transient("openclaw: waiting for the process failed: " + ec.message());
-    if (code != 0) {
-      co_return transient("openclaw failed with exit status " + std::to_string(code) + suffix);
+    if (!code) co_return transient("openclaw: waiting for the process failed: " + code.error().message);
+    if (*code != 0) {
+      co_return transient("openclaw failed with exit status " + std::to_string(*code) + suffix);
     }
     SendResult ok;
     ok.kind = SendResult::Kind::delivered;

@@ -16,6 +16,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "process/log_writer.hpp"
@@ -44,6 +45,9 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kStderrTail = 4 * 1024;
+// After the leader exited, how long grandchildren may keep stdout/stderr open before the rest
+// of the group is killed (`sh -c 'daemon &'` must not hold a probe or the queue for an hour).
+constexpr auto kLingerAfterExit = std::chrono::seconds(2);
 
 // One running command, shared by its coroutines and its deadline handler.
 struct Run {
@@ -63,6 +67,16 @@ struct Run {
   std::optional<LogWriter> log;
   CommandOutput result;
   bool finished = false;
+  int open_streams = 2;                     // stdout and stderr readers still running
+  asio::steady_timer* linger = nullptr;     // set while waiting for them after the exit
+};
+
+// Marks one output stream as done when its reader returns, however it returns.
+struct StreamDone {
+  std::shared_ptr<Run> run;
+  ~StreamDone() {
+    if (--run->open_streams == 0 && run->linger) run->linger->cancel();
+  }
 };
 
 void log_unexpected(std::exception_ptr e) {
@@ -74,12 +88,18 @@ void log_unexpected(std::exception_ptr e) {
   }
 }
 
-asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap) {
+asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap, bool kill_on_overflow) {
+  StreamDone done{run};
   std::array<char, kReadChunk> buf;
+  std::string& text = run->result.stdout_text;
   for (;;) {
     auto [ec, n] =
         co_await run->out.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
-    if (n > 0) {
+    if (n > 0 && !kill_on_overflow) {
+      if (run->log) run->log->write(std::string_view(buf.data(), n));
+      text.append(buf.data(), n);
+      if (text.size() > 2 * cap) text.erase(0, text.size() - cap);
+    } else if (n > 0) {
       if (run->log) run->log->write(std::string_view(buf.data(), n));
       std::size_t room = cap - run->result.stdout_text.size();
       run->result.stdout_text.append(buf.data(), std::min(n, room));
@@ -89,11 +109,13 @@ asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap) {
         co_return;
       }
     }
-    if (ec) co_return;
+    if (ec) break;
   }
+  if (text.size() > cap) text.erase(0, text.size() - cap);
 }
 
 asio::awaitable<void> read_stderr(std::shared_ptr<Run> run) {
+  StreamDone done{run};
   std::array<char, kReadChunk> buf;
   std::string& tail = run->result.stderr_tail;
   for (;;) {
@@ -110,8 +132,17 @@ asio::awaitable<void> read_stderr(std::shared_ptr<Run> run) {
 }
 
 asio::awaitable<void> wait_exit(std::shared_ptr<Run> run, ChildProcess& proc) {
-  auto [ec, code] = co_await proc.async_wait(asio::as_tuple(asio::use_awaitable));
-  run->result.exit_code = ec ? -1 : exit_code_from_status(proc.native_exit_code());
+  Result<int> code = co_await wait_for_exit(proc);
+  run->result.exit_code = code ? *code : -1;
+  if (run->open_streams == 0) co_return;
+  asio::steady_timer linger(co_await asio::this_coro::executor, kLingerAfterExit);
+  run->linger = &linger;
+  struct Forget {  // the readers must not touch the timer once this frame is gone
+    Run& r;
+    ~Forget() { r.linger = nullptr; }
+  } forget{*run};
+  (void)co_await linger.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (run->open_streams > 0) run->kill_and_stop();  // grandchildren still hold the output
 }
 
 // Watches a spawned command until it is done or the deadline kills it.
@@ -129,7 +160,7 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
     run->result.timed_out = true;
     run->kill_and_stop();
   });
-  co_await (read_stdout(run, spec.stdout_cap) && read_stderr(run) && wait_exit(run, proc));
+  co_await (read_stdout(run, spec.stdout_cap, spec.kill_on_overflow) && read_stderr(run) && wait_exit(run, proc));
   run->finished = true;
   deadline.cancel();
   st->groups.erase(pgid);

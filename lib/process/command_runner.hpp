@@ -21,6 +21,9 @@ struct RunSpec {
   std::vector<std::string> env;   // "K=V" (see child_environment); empty = the daemon's own
   std::chrono::milliseconds timeout{30'000};  // from spawn until stdout and stderr are closed
   std::size_t stdout_cap = 1 << 20;           // bytes of stdout kept; one more is an overflow
+  // false: more output than stdout_cap is no overflow; the command runs on and stdout_text
+  // keeps its last stdout_cap bytes (one-shot jobs, whose verdict is in their last lines).
+  bool kill_on_overflow = true;
   std::string log_path;  // "" = none; else stdout and stderr are also appended here
 };
 
@@ -36,7 +39,8 @@ class CommandRunner {
 
   // Runs spec.argv as the leader of its own process group with stdin /dev/null. The command is
   // finished when the leader has exited and its stdout and stderr are closed (grandchildren
-  // holding them count). On timeout the whole group gets SIGKILL and timed_out is set; stdout
+  // holding them count, for at most 2 s after the leader's exit; then the rest of the group
+  // gets SIGKILL). On timeout the whole group gets SIGKILL and timed_out is set; stdout
   // past the cap sets overflow and kills the group too. Spawn failures (missing executable,
   // bad cwd) become spawn_error. done() is always called later, never from within run().
   void run(RunSpec spec, std::function<void(CommandOutput)> done);

@@ -81,9 +81,9 @@ asio::awaitable<void> pump_output(asio::readable_pipe pipe, std::string log_path
 asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, ChildProcess proc,
                                  std::function<void(int)> on_exit) {
   auto pid = static_cast<std::int64_t>(proc.id());
-  auto [ec, code] = co_await proc.async_wait(asio::as_tuple(asio::use_awaitable));
-  int exit_code = ec ? -1 : exit_code_from_status(proc.native_exit_code());
-  if (ec) spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, ec.message());
+  Result<int> code = co_await wait_for_exit(proc);
+  int exit_code = code ? *code : -1;
+  if (!code) spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, code.error().message);
   auto it = st->children.find(job_id);
   if (it != st->children.end() && it->second == pid) st->children.erase(it);
   if (st->closed) co_return;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -13,6 +14,12 @@
 #include <cstring>
 #include <exception>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/process/v2/posix/default_launcher.hpp>
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
@@ -99,6 +106,44 @@ int exit_code_from_status(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) return -WTERMSIG(wait_status);
   return -1;
+}
+
+boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc) {
+  namespace asio = boost::asio;
+  constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+  // Without a process descriptor (not Linux, or pidfd_open failed) the child is polled.
+  constexpr auto kPollInterval = std::chrono::milliseconds(100);
+  const auto pid = static_cast<pid_t>(proc.id());
+  if (pid <= 0) co_return Error{"no process to wait for"};
+  auto ex = co_await asio::this_coro::executor;
+  // Never complete inline: co_spawn may run this within the caller's launch, and an exit
+  // must not be reported before the launch itself.
+  co_await asio::post(ex, asio::use_awaitable);
+  asio::posix::stream_descriptor pidfd(ex);
+#if defined(__linux__) && defined(SYS_pidfd_open)
+  // Our own descriptor (Boost 1.81 does not expose its one); pidfd_open sets close-on-exec.
+  if (int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); fd >= 0) {
+    boost::system::error_code ec;
+    pidfd.assign(fd, ec);
+    if (ec) ::close(fd);
+  }
+#endif
+  asio::steady_timer poll(ex);
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) co_return exit_code_from_status(status);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) co_return Error{std::string("waitpid: ") + std::strerror(errno)};
+    if (pidfd.is_open()) {
+      auto [ec] = co_await pidfd.async_wait(asio::posix::descriptor_base::wait_read, kTuple);
+      if (ec == asio::error::operation_aborted) co_return Error{"wait cancelled"};
+    } else {
+      poll.expires_after(kPollInterval);
+      auto [ec] = co_await poll.async_wait(kTuple);
+      if (ec == asio::error::operation_aborted) co_return Error{"wait cancelled"};
+    }
+  }
 }
 
 Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 // Boost.Process 1.81 uses these without including them.
 #include <boost/optional.hpp>
 #include <boost/type_traits.hpp>
@@ -58,5 +59,14 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const Spawn
 
 // A wait(2) status as opsd reports it: the exit status 0..255, or -N when killed by signal N.
 int exit_code_from_status(int wait_status);
+
+// Waits for `proc` to exit, reaps it and returns exit_code_from_status; an error when it
+// cannot be waited for (already reaped elsewhere). Use it instead of proc.async_wait: Boost
+// 1.81 answers a readiness of the process descriptor with a blocking waitpid, and Asio's
+// reactor can hand a stale readiness of a just-closed descriptor to a new one that reuses
+// its slot, which froze the whole event loop until that child exited. Here a readiness is
+// only a hint: the child is reaped with WNOHANG and waited for again while it runs.
+// Completes after a post at the earliest, never inline. `proc` must outlive the wait.
+boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc);
 
 }  // namespace opsd

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -11,6 +12,7 @@
 #include "config/fingerprint.hpp"
 #include "service/daemon_impl.hpp"
 #include "service/outbox_sender.hpp"
+#include "state/atomic_file.hpp"
 #include "state/file_system.hpp"
 #include "state/state_store.hpp"
 #include "util/time_format.hpp"
@@ -104,7 +106,10 @@ void Daemon::arm_timer() {
     timer_.cancel();
     return;
   }
-  TimeMs delay = std::max<TimeMs>(*deadline - clock_.now(), 0);
+  // Deadlines are wall times: waking at least once a minute lets the engine notice a wall
+  // clock stepped back (Engine::on_timer pulls such deadlines in) instead of sleeping for hours.
+  constexpr TimeMs kMaxTimerDelay = seconds(60);
+  TimeMs delay = std::clamp<TimeMs>(*deadline - clock_.now(), 0, kMaxTimerDelay);
   timer_.expires_after(std::chrono::milliseconds(delay));
   timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) on_timer();
@@ -299,6 +304,9 @@ int Daemon::run() {
   engine_->set_local_time(clock_);
   engine_->set_fingerprinter(job_fingerprint);
   server_->start();
+  // Only now is this the one daemon of the state dir: a killed predecessor's temp files go.
+  if (int n = remove_stale_atomic_temps(opts_.paths.state_file); n > 0)
+    spdlog::info("removed {} temp file(s) left by an earlier opsd", n);
 
   info_ = DaemonInfo{kVersion,
                      static_cast<std::int64_t>(getpid()),

@@ -217,6 +217,8 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.env = env_for(*job);
   spec.timeout = kOneShotTimeout;
   spec.log_path = log_path(id);
+  spec.stdout_cap = kOutputTailBytes;  // all of it goes to the log; the engine sees the tail
+  spec.kill_on_overflow = false;
   spdlog::info("job {}: running {}{}", id, verify ? "commands.verify" : "one-shot",
                item.empty() ? "" : " (queue " + item + ")");
   runner_->run(std::move(spec), [this, finished](const CommandOutput& out) {

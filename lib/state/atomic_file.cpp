@@ -3,6 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <system_error>
+
 namespace opsd {
 
 namespace {
@@ -35,6 +40,26 @@ Status write_file_atomic(FileSystem& fs, const std::string& path, std::string_vi
   }
   if (Status d = fs.fsync_dir(parent_dir(path)); !d) return context(path, d);
   return Status::Ok();
+}
+
+int remove_stale_atomic_temps(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".tmp-";
+  const std::string own = fs::path(atomic_temp_path(path)).filename().string();
+  std::error_code ec;
+  fs::directory_iterator it(target.has_parent_path() ? target.parent_path() : fs::path("."), ec);
+  int removed = 0;
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.rfind(prefix, 0) != 0 || name == own) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (!std::all_of(pid.begin(), pid.end(), [](unsigned char c) { return std::isdigit(c); }))
+      continue;
+    std::error_code rm;
+    if (fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace opsd

@@ -20,4 +20,10 @@ Status write_file_atomic(FileSystem& fs, const std::string& path, std::string_vi
 // The temp file name write_file_atomic uses for `path` in this process.
 std::string atomic_temp_path(const std::string& path);
 
+// Removes the temp files of `path` that other processes (a killed earlier opsd) left behind:
+// `path` + ".tmp-<digits>" except this process's own. Call it only while holding the right
+// to write `path` (after the control socket is bound). Returns how many were removed;
+// errors are ignored (a leftover costs disk space, never correctness).
+int remove_stale_atomic_temps(const std::string& path);
+
 }  // namespace opsd

@@ -97,6 +97,15 @@ TEST_CASE("runner waits for a grandchild holding stdout, up to the timeout", "[p
   CHECK(gone_within(std::stol(out.stdout_text), 1s));
 }
 
+TEST_CASE("runner kills a grandchild still holding stdout 2 s after the leader exits",
+          "[process]") {
+  auto out = run_one(shell("sleep 30 & echo $!; exit 0", 10s));
+  CHECK_FALSE(out.timed_out);  // the one-shot timeout (here 10 s) is not what ends it
+  CHECK(out.exit_code == 0);
+  CHECK(out.duration_ms < 5000);
+  CHECK(gone_within(std::stol(out.stdout_text), 1s));
+}
+
 TEST_CASE("runner stops reading and kills the command past the stdout cap", "[process]") {
   RunSpec over = shell("head -c 5000 /dev/zero; sleep 30");
   over.stdout_cap = 1000;
@@ -112,6 +121,17 @@ TEST_CASE("runner stops reading and kills the command past the stdout cap", "[pr
   auto fits = run_one(exact);
   CHECK_FALSE(fits.overflow);
   CHECK(fits.stdout_text.size() == 1000);
+}
+
+TEST_CASE("runner without kill_on_overflow runs on and keeps the last bytes", "[process]") {
+  RunSpec spec = shell("head -c 300000 /dev/zero | tr '\\0' x; echo; echo 'ALERT the end'");
+  spec.stdout_cap = 100;
+  spec.kill_on_overflow = false;
+  auto out = run_one(spec);
+  CHECK(out.exit_code == 0);
+  CHECK_FALSE(out.overflow);
+  CHECK(out.stdout_text.size() == 100);
+  CHECK(out.stdout_text.ends_with("\nALERT the end\n"));
 }
 
 TEST_CASE("runner turns a missing executable into a spawn error", "[process]") {
