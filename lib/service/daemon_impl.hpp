@@ -43,8 +43,17 @@ class Daemon {
   // --- lifecycle (daemon.cpp) ---
   bool prepare_dirs();
   std::optional<Config> load_config(std::vector<std::string>& problems);
+  // Writes the state now (temp file, fsync, rename) and drops any pending coalesced write.
   void persist();
+  // A change nobody was told about yet: written by one coalesced write at most kPersistDelay
+  // (longer when writes are slow) after the first change of a burst.
+  void persist_soon();
   void arm_timer();
+  // Re-arms the tick timer once for a burst of engine calls (next_deadline() visits every job).
+  void arm_timer_soon();
+  // Hands the heap freed by a burst (state encoding, status answers, queued probes) back to the
+  // system once things calm down: idle RSS stays near what is live.
+  void release_memory_soon();
   void on_timer();
   void start_watchdog();
   void wait_signals();
@@ -73,6 +82,9 @@ class Daemon {
   void after_engine_call();
 
   // --- requests (daemon_rpc.cpp) ---
+  // handle() and then, before the reply, the write of every change it made (an acknowledged
+  // change is durable).
+  asio::awaitable<ParsedResponse> handle_durably(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle_tick(const boost::json::object& params);
   ParsedResponse handle_logs(const boost::json::object& params);
@@ -91,6 +103,9 @@ class Daemon {
   std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<AuditLog> audit_;
   asio::steady_timer timer_;
+  asio::steady_timer persist_timer_;
+  asio::steady_timer rearm_timer_;
+  asio::steady_timer release_timer_;
   asio::steady_timer watchdog_timer_;
   asio::signal_set signals_;
   SdNotifier sd_;
@@ -101,6 +116,11 @@ class Daemon {
   TickCapture* capture_ = nullptr;
   bool shutting_down_ = false;
   bool state_write_failed_ = false;
+  bool persist_pending_ = false;  // a coalesced write is scheduled on persist_timer_
+  bool rearm_pending_ = false;    // arm_timer() is scheduled on rearm_timer_
+  bool release_pending_ = false;  // a heap release is scheduled on release_timer_
+  std::chrono::steady_clock::duration last_write_cost_{};
+  std::chrono::steady_clock::duration last_rearm_cost_{};
   int exit_code_ = 0;
 };
 
