@@ -1,13 +1,11 @@
 #include "process/spawn.hpp"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <linux/close_range.h>
-#endif
 
 #include <cerrno>
 #include <csignal>
@@ -20,9 +18,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/process/v2/posix/default_launcher.hpp>
-#include <boost/process/v2/start_dir.hpp>
-#include <boost/process/v2/stdio.hpp>
 
 #include "process/child_env.hpp"
 
@@ -31,48 +26,56 @@ extern "C" char** environ;  // NOLINT: POSIX
 namespace opsd {
 namespace {
 
-namespace bp = boost::process::v2;
-
 constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
-// Before fork: argv[0] as the job wrote it (the launcher would pass the resolved path) and the
-// child's environment (process_environment::on_setup is not defined header-only in 1.81).
-// In the child between fork and exec: own process group, clean signal state, stdio inheritable.
-// In the child before exec: every descriptor above stderr closes at exec, whoever opened it
-// without O_CLOEXEC (a library, a test). The launcher's own error pipe stays usable until exec.
-void mark_inherited_fds_cloexec() {
-#if defined(__linux__) && defined(CLOSE_RANGE_CLOEXEC)
-  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
-#endif
-  long max_fd = ::sysconf(_SC_OPEN_MAX);
-  if (max_fd < 0 || max_fd > 65536) max_fd = 65536;
-  for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
-
-struct GroupLeaderInit {
-  std::vector<const char*> argv;  // null-terminated
-  std::vector<const char*> envp;  // null-terminated
-
-  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                          const char* const*& cmd_line) {
-    cmd_line = argv.data();
-    launcher.env = envp.data();
-    return {};
+// posix_spawn's attributes and file actions, destroyed with the object.
+// The child (glibc: clone(CLONE_VM|CLONE_VFORK), no copy of the daemon's page tables) gets,
+// in this order: every signal at its default action and none blocked; its own process group;
+// stdin /dev/null, stdout, stderr; the working directory; every descriptor above stderr
+// closed, whoever opened it without O_CLOEXEC (a library, a test). Then exec.
+class SpawnSetup {
+ public:
+  SpawnSetup()
+      : attr_ok_(::posix_spawnattr_init(&attr_) == 0),
+        actions_ok_(::posix_spawn_file_actions_init(&actions_) == 0) {}
+  ~SpawnSetup() {
+    if (actions_ok_) ::posix_spawn_file_actions_destroy(&actions_);
+    if (attr_ok_) ::posix_spawnattr_destroy(&attr_);
   }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
 
-  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
-                               const char* const*&) {
-    if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
-    for (int fd = 0; fd <= 2; ++fd) ::fcntl(fd, F_SETFD, 0);
-    mark_inherited_fds_cloexec();
-    for (int sig = 1; sig < NSIG; ++sig) {
-      if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
-    }
-    sigset_t none;
+  // Returns 0 or an errno value.
+  int prepare(int stdin_fd, int stdout_fd, int stderr_fd, const std::string& cwd) {
+    if (!attr_ok_ || !actions_ok_) return ENOMEM;
+    sigset_t all, none;
+    sigfillset(&all);
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
     sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    return {};
+    int rc = ::posix_spawnattr_setflags(
+        &attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    if (rc == 0) rc = ::posix_spawnattr_setpgroup(&attr_, 0);
+    if (rc == 0) rc = ::posix_spawnattr_setsigdefault(&attr_, &all);
+    if (rc == 0) rc = ::posix_spawnattr_setsigmask(&attr_, &none);
+    // dup2 onto the same number clears close-on-exec (POSIX 2008 TC2, glibc >= 2.29).
+    const int fds[3] = {stdin_fd, stdout_fd, stderr_fd};
+    for (int target = 0; target < 3 && rc == 0; ++target)
+      if (fds[target] >= 0) rc = ::posix_spawn_file_actions_adddup2(&actions_, fds[target], target);
+    if (rc == 0 && !cwd.empty())
+      rc = ::posix_spawn_file_actions_addchdir_np(&actions_, cwd.c_str());
+    if (rc == 0) rc = ::posix_spawn_file_actions_addclosefrom_np(&actions_, 3);
+    return rc;
   }
+
+  const posix_spawnattr_t* attr() const { return &attr_; }
+  const posix_spawn_file_actions_t* actions() const { return &actions_; }
+
+ private:
+  posix_spawnattr_t attr_;
+  posix_spawn_file_actions_t actions_;
+  bool attr_ok_;
+  bool actions_ok_;
 };
 
 void reap(int pid) {
@@ -173,31 +176,40 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const Spawn
   UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (dev_null.get() < 0) return Error{std::string("/dev/null: ") + std::strerror(errno)};
 
-  GroupLeaderInit group;
-  for (const auto& arg : spec.argv) group.argv.push_back(arg.c_str());
-  group.argv.push_back(nullptr);
-  for (const auto& entry : *env) group.envp.push_back(entry.c_str());
-  group.envp.push_back(nullptr);
-  bp::posix::default_launcher launcher;
-  bp::error_code ec;
+  std::vector<char*> argv;
+  argv.reserve(spec.argv.size() + 1);
+  for (const auto& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  envp.reserve(env->size() + 1);
+  for (const auto& entry : *env) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
+
+  SpawnSetup setup;
+  int rc = setup.prepare(dev_null.get(), spec.stdout_fd, spec.stderr_fd, spec.cwd);
+  if (rc != 0) return Error{"cannot start `" + name + "`: " + std::strerror(rc)};
+  // A name with a slash is exec'ed as written, after the chdir, as execvp would: scripts see
+  // the same $0 as under the original tool. posix_spawn reaps a child that failed to exec.
+  const std::string& file = name.find('/') != std::string::npos ? name : *exe;
+  pid_t pid = -1;
+  rc = ::posix_spawn(&pid, file.c_str(), setup.actions(), setup.attr(), argv.data(), envp.data());
+  if (rc != 0) return Error{"cannot start `" + name + "` (" + *exe + "): " + std::strerror(rc)};
+
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    // The child runs but cannot be watched: do not leave it behind.
+    std::string why = std::strerror(errno);
+    ::kill(-pid, SIGKILL);
+    reap(pid);
+    return Error{"cannot watch `" + name + "`: pidfd_open: " + why};
+  }
   try {
-    std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
-    // Order matters in the child: dup2 the stdio first, then clear close-on-exec on it.
-    // A name with a slash is exec'ed as written, after the chdir, as execvp would: scripts see
-    // the same $0 as under the original tool.
-    bp::filesystem::path file = name.find('/') != std::string::npos ? name : *exe;
-    auto proc = launcher(ex, ec, file, args,
-                         bp::process_stdio{dev_null.get(), spec.stdout_fd, spec.stderr_fd}, group,
-                         bp::process_start_dir(spec.cwd.empty() ? "." : spec.cwd));
-    if (!ec) return ChildProcess(std::move(proc));
+    return ChildProcess(ex, pid, pidfd);
   } catch (const std::exception& e) {
-    // The child runs but cannot be watched (e.g. pidfd_open refused): do not leave it behind.
-    if (launcher.pid > 0) ::kill(-launcher.pid, SIGKILL);
-    reap(launcher.pid);
+    ::kill(-pid, SIGKILL);
+    reap(pid);
     return Error{"cannot watch `" + name + "`: " + e.what()};
   }
-  reap(launcher.pid);
-  return Error{"cannot start `" + name + "` (" + *exe + "): " + ec.message()};
 }
 
 }  // namespace opsd

@@ -51,10 +51,10 @@ struct SpawnSpec {
   int stderr_fd = -1;             // the child's stderr (may equal stdout_fd)
 };
 
-// Forks and execs `spec` as the leader of a new process group (pgid == pid), with signal
-// dispositions and mask reset to defaults. Returns once exec succeeded. Errors (missing
-// executable, bad cwd, exec failure) name argv[0] or the directory; a child that failed to
-// exec is reaped before returning.
+// Starts `spec` (posix_spawn, no copy of the daemon's memory) as the leader of a new process group
+// (pgid == pid), with signal dispositions and mask reset to defaults. Returns once exec succeeded.
+// Errors (missing executable, bad cwd, exec failure) name argv[0] or the directory; a child that
+// failed to exec is reaped before returning.
 Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec);
 
 // A wait(2) status as opsd reports it: the exit status 0..255, or -N when killed by signal N.
