@@ -1,7 +1,7 @@
 #include "process/command_runner.hpp"
 
-#include <sys/wait.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <deque>
@@ -43,7 +43,9 @@ namespace {
 using State = CommandRunner::State;
 using namespace boost::asio::experimental::awaitable_operators;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
+// Read sizes: a status probe prints well under a KiB; logs of long commands take more reads.
+constexpr std::size_t kStdoutChunk = 16 * 1024;
+constexpr std::size_t kStderrChunk = 4 * 1024;
 constexpr std::size_t kStderrTail = 4 * 1024;
 // After the leader exited, how long grandchildren may keep stdout/stderr open before the rest
 // of the group is killed (`sh -c 'daemon &'` must not hold a probe or the queue for an hour).
@@ -69,6 +71,10 @@ struct Run {
   bool finished = false;
   int open_streams = 2;                     // stdout and stderr readers still running
   asio::steady_timer* linger = nullptr;     // set while waiting for them after the exit
+  // Read buffers live here, allocated once per command with the rest (not in each coroutine's
+  // frame, where 64 KiB arrays made every probe a large allocation).
+  std::array<char, kStdoutChunk> out_buf;
+  std::array<char, kStderrChunk> err_buf;
 };
 
 // Marks one output stream as done when its reader returns, however it returns.
@@ -90,7 +96,7 @@ void log_unexpected(std::exception_ptr e) {
 
 asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap, bool kill_on_overflow) {
   StreamDone done{run};
-  std::array<char, kReadChunk> buf;
+  std::array<char, kStdoutChunk>& buf = run->out_buf;
   std::string& text = run->result.stdout_text;
   for (;;) {
     auto [ec, n] =
@@ -116,7 +122,7 @@ asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap, boo
 
 asio::awaitable<void> read_stderr(std::shared_ptr<Run> run) {
   StreamDone done{run};
-  std::array<char, kReadChunk> buf;
+  std::array<char, kStderrChunk>& buf = run->err_buf;
   std::string& tail = run->result.stderr_tail;
   for (;;) {
     auto [ec, n] =
