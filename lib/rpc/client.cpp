@@ -126,11 +126,11 @@ std::variant<boost::json::value, ClientError> Client::call(std::string_view meth
     }
   }
 
-  FrameBuffer frames;
+  FrameBuffer frames(kMaxReplyBytes);
   std::optional<std::string> line;
   char chunk[64 * 1024];
   while (!(line = frames.next_line())) {
-    if (frames.oversized()) return fail(Kind::protocol, "reply exceeds 1 MiB" + at);
+    if (frames.oversized()) return fail(Kind::protocol, "reply exceeds 64 MiB" + at);
     const ssize_t n = ::recv(fd.get(), chunk, sizeof(chunk), 0);
     if (n > 0) {
       frames.append(std::string_view(chunk, static_cast<std::size_t>(n)));

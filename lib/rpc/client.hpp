@@ -32,7 +32,7 @@ class Client {
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // One connection per call: connects, sends one request, reads one reply line (at most
-  // kMaxFrameBytes) and returns its result.
+  // kMaxReplyBytes) and returns its result.
   std::variant<boost::json::value, ClientError> call(std::string_view method,
                                                      const boost::json::object& params);
 

@@ -1,6 +1,6 @@
 // JSON-RPC 2.0 over newline-delimited frames: the pure part of the control socket (no I/O).
 // One frame is one JSON text followed by "\n"; a frame's bytes (without "\n") are capped at
-// kMaxFrameBytes in both directions.
+// kMaxFrameBytes, except replies read by the client (kMaxReplyBytes).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -16,6 +16,9 @@
 namespace opsd {
 
 constexpr std::size_t kMaxFrameBytes = 1 << 20;
+// The client's cap on one reply: `status` takes about 550 bytes a job, several MiB for
+// thousands of jobs.
+constexpr std::size_t kMaxReplyBytes = std::size_t{64} << 20;
 
 // True when a frame of `line_bytes` bytes (excluding the "\n") is over the cap.
 constexpr bool frame_too_long(std::size_t line_bytes) { return line_bytes > kMaxFrameBytes; }

@@ -146,14 +146,25 @@ TEST_CASE("client reports garbage, a wrong id or a hang-up as protocol errors", 
   }
 }
 
-TEST_CASE("client refuses a reply over 1 MiB", "[rpc]") {
+TEST_CASE("client refuses a reply over 64 MiB", "[rpc]") {
   TempDir dir;
   const std::string path = dir.path() + "/opsd.sock";
-  FakeDaemon daemon(path, std::string(opsd::kMaxFrameBytes + 10, 'x'));
+  FakeDaemon daemon(path, std::string(opsd::kMaxReplyBytes + 10, 'x'));
   opsd::Client client(path, 5s);
   const auto err = error_of(client.call("status", {}));
   CHECK(err.kind == Kind::protocol);
-  CHECK(err.message.find("1 MiB") != std::string::npos);
+  CHECK(err.message.find("64 MiB") != std::string::npos);
+}
+
+TEST_CASE("client accepts a reply larger than a request may be (status of many jobs)", "[rpc]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/opsd.sock";
+  const std::string big(2 * opsd::kMaxFrameBytes, 'j');
+  FakeDaemon daemon(path, R"({"jsonrpc":"2.0","id":{id},"result":{"jobs":")" + big + "\"}}\n");
+  opsd::Client client(path, 5s);
+  auto r = client.call("status", {});
+  REQUIRE(std::holds_alternative<json::value>(r));
+  CHECK(std::get<json::value>(r).at("jobs").as_string().size() == big.size());
 }
 
 TEST_CASE("client refuses to send a request over 1 MiB", "[rpc]") {
