@@ -113,17 +113,20 @@ std::optional<std::int64_t> positive(std::optional<std::int64_t> v) {
   return v && *v > 0 ? v : std::nullopt;
 }
 
-json::value opt_json(const std::optional<std::int64_t>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
+// Encoding allocates every value from `sp`, one arena per encoded state (no malloc churn).
+
+json::value opt_json(const std::optional<std::int64_t>& v, const json::storage_ptr& sp) {
+  return v ? json::value(*v, sp) : json::value(nullptr, sp);
 }
 
 // ---- jobs ----
 
-json::object encode_probe(const ProbeRecord& p) {
-  return json::object{{"ok", p.ok},
-                      {"error", p.error},
-                      {"at", p.at},
-                      {"consecutiveFailures", p.consecutive_failures}};
+json::object encode_probe(const ProbeRecord& p, const json::storage_ptr& sp) {
+  return json::object({{"ok", p.ok},
+                       {"error", p.error},
+                       {"at", p.at},
+                       {"consecutiveFailures", p.consecutive_failures}},
+                      sp);
 }
 
 ProbeRecord decode_probe(const json::object& o) {
@@ -135,35 +138,37 @@ ProbeRecord decode_probe(const json::object& o) {
   return p;
 }
 
-json::value encode_progress(const std::string& progress_json) {
-  if (progress_json.empty()) return nullptr;
+json::value encode_progress(const std::string& progress_json, const json::storage_ptr& sp) {
+  if (progress_json.empty()) return json::value(nullptr, sp);
   json::error_code ec;
-  json::value v = json::parse(progress_json, ec);
-  return ec ? json::value(nullptr) : v;
+  json::value v = json::parse(progress_json, ec, sp);
+  return ec ? json::value(nullptr, sp) : v;
 }
 
-json::object encode_job(const JobRuntime& j) {
-  json::array resumes;
+json::object encode_job(const JobRuntime& j, const json::storage_ptr& sp) {
+  json::array resumes(sp);
   for (TimeMs t : j.auto_resume_times) resumes.emplace_back(t);
-  json::array history;
+  json::array history(sp);
   for (const JobEvent& e : j.history)
-    history.emplace_back(json::object{
-        {"at", e.at}, {"from", to_string(e.from)}, {"to", to_string(e.to)}, {"reason", e.reason}});
-  json::object o;
+    history.emplace_back(json::object(
+        {{"at", e.at}, {"from", to_string(e.from)}, {"to", to_string(e.to)}, {"reason", e.reason}},
+        sp));
+  json::object o(sp);
+  o.reserve(29);
   o["state"] = to_string(j.state);
   o["userStopped"] = j.user_stopped;
   o["running"] = j.running;
   o["completed"] = j.completed;
-  o["pid"] = opt_json(j.pid);
-  o["ownedPid"] = opt_json(j.owned_pid);
-  o["progress"] = encode_progress(j.progress_json);
+  o["pid"] = opt_json(j.pid, sp);
+  o["ownedPid"] = opt_json(j.owned_pid, sp);
+  o["progress"] = encode_progress(j.progress_json, sp);
   o["progressKey"] = j.progress_key;
   o["level"] = j.level;
   o["message"] = j.message;
   o["stopReason"] = j.stop_reason;
   o["lastProgressAt"] = j.last_progress_at;
   o["stalledSince"] = j.stalled_since;
-  o["probe"] = encode_probe(j.probe);
+  o["probe"] = encode_probe(j.probe, sp);
   o["nextPollAt"] = j.next_poll_at;
   o["autoResumeTimes"] = std::move(resumes);
   o["lastAutoResumeAt"] = j.last_auto_resume_at;
@@ -235,17 +240,18 @@ JobRuntime decode_job(const json::object& o) {
 
 // ---- queue, outbox, approvals ----
 
-json::object encode_queue_item(const QueueItem& q) {
-  return json::object{{"id", q.id},
-                      {"jobId", q.job_id},
-                      {"enqueuedAt", q.enqueued_at},
-                      {"notBefore", q.not_before},
-                      {"source", q.source},
-                      {"status", q.status},
-                      {"exitCode", q.exit_code ? json::value(*q.exit_code) : json::value()},
-                      {"startedAt", q.started_at},
-                      {"finishedAt", q.finished_at},
-                      {"note", q.note}};
+json::object encode_queue_item(const QueueItem& q, const json::storage_ptr& sp) {
+  return json::object({{"id", q.id},
+                       {"jobId", q.job_id},
+                       {"enqueuedAt", q.enqueued_at},
+                       {"notBefore", q.not_before},
+                       {"source", q.source},
+                       {"status", q.status},
+                       {"exitCode", q.exit_code ? json::value(*q.exit_code) : json::value()},
+                       {"startedAt", q.started_at},
+                       {"finishedAt", q.finished_at},
+                       {"note", q.note}},
+                      sp);
 }
 
 std::string decode_queue_status(const std::string& s) {
@@ -271,15 +277,16 @@ QueueItem decode_queue_item(const json::object& o) {
   return q;
 }
 
-json::object encode_outbox_item(const OutboxItem& m) {
-  return json::object{{"seq", m.seq},
-                      {"text", m.text},
-                      {"alert", m.alert},
-                      {"target", m.target},
-                      {"createdAt", m.created_at},
-                      {"attempts", m.attempts},
-                      {"nextAttemptAt", m.next_attempt_at},
-                      {"lastError", m.last_error}};
+json::object encode_outbox_item(const OutboxItem& m, const json::storage_ptr& sp) {
+  return json::object({{"seq", m.seq},
+                       {"text", m.text},
+                       {"alert", m.alert},
+                       {"target", m.target},
+                       {"createdAt", m.created_at},
+                       {"attempts", m.attempts},
+                       {"nextAttemptAt", m.next_attempt_at},
+                       {"lastError", m.last_error}},
+                      sp);
 }
 
 OutboxItem decode_outbox_item(const json::object& o) {
@@ -295,14 +302,15 @@ OutboxItem decode_outbox_item(const json::object& o) {
   return m;
 }
 
-json::object encode_approval(const ApprovalRecord& a) {
-  return json::object{{"jobId", a.job_id},
-                      {"fingerprint", a.fingerprint},
-                      {"grantedAt", a.granted_at},
-                      {"expiresAt", a.expires_at},
-                      {"uid", a.uid},
-                      {"note", a.note},
-                      {"consumed", a.consumed}};
+json::object encode_approval(const ApprovalRecord& a, const json::storage_ptr& sp) {
+  return json::object({{"jobId", a.job_id},
+                       {"fingerprint", a.fingerprint},
+                       {"grantedAt", a.granted_at},
+                       {"expiresAt", a.expires_at},
+                       {"uid", a.uid},
+                       {"note", a.note},
+                       {"consumed", a.consumed}},
+                      sp);
 }
 
 ApprovalRecord decode_approval(const json::object& o) {
@@ -326,10 +334,10 @@ std::uint64_t queue_number(const std::string& id) {
 }
 
 template <class T, class F>
-json::array encode_list(const std::vector<T>& items, F encode) {
-  json::array a;
+json::array encode_list(const std::vector<T>& items, F encode, const json::storage_ptr& sp) {
+  json::array a(sp);
   a.reserve(items.size());
-  for (const T& item : items) a.emplace_back(encode(item));
+  for (const T& item : items) a.emplace_back(encode(item, sp));
   return a;
 }
 
@@ -345,18 +353,20 @@ std::vector<T> decode_list(const json::object& o, std::string_view key, F decode
 }  // namespace
 
 json::value encode_state(const State& s) {
-  json::object jobs;
-  for (const auto& [id, job] : s.jobs) jobs[id] = encode_job(job);
-  json::object o;
+  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  json::object jobs(sp);
+  jobs.reserve(s.jobs.size());
+  for (const auto& [id, job] : s.jobs) jobs.emplace(id, encode_job(job, sp));
+  json::object o(sp);
   o["version"] = 1;
-  o["updatedAt"] = s.saved_at ? json::value(iso8601_utc(s.saved_at)) : json::value(nullptr);
+  o["updatedAt"] = s.saved_at ? json::value(iso8601_utc(s.saved_at), sp) : json::value(nullptr, sp);
   o["jobs"] = std::move(jobs);
-  o["queue"] = encode_list(s.queue, encode_queue_item);
+  o["queue"] = encode_list(s.queue, encode_queue_item, sp);
   o["nextQueueId"] = s.next_queue_id;
-  o["outbox"] = encode_list(s.outbox, encode_outbox_item);
+  o["outbox"] = encode_list(s.outbox, encode_outbox_item, sp);
   o["nextOutboxSeq"] = s.next_outbox_seq;
   o["outboxLastError"] = s.outbox_last_error;
-  o["approvals"] = encode_list(s.approvals, encode_approval);
+  o["approvals"] = encode_list(s.approvals, encode_approval, sp);
   return o;
 }
 
