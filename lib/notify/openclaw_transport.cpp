@@ -138,7 +138,8 @@ class OpenclawTransport::Impl : public std::enable_shared_from_this<Impl> {
     spec.stderr_fd = err_pipe->write_end.get();
     Result<ChildProcess> proc = spawn_in_group(ex_, spec);
     err_pipe->write_end.reset();  // the child holds its own copy
-    if (!proc) co_return transient("openclaw: cannot run " + opts_.binary + ": " + proc.error().message);
+    if (!proc)
+      co_return transient("openclaw: cannot run " + opts_.binary + ": " + proc.error().message);
     child->err.assign(err_pipe->read_end.release());
     child->pid = proc->id();
     std::erase_if(children_, [](const std::weak_ptr<Child>& w) { return w.expired(); });
@@ -167,7 +168,8 @@ class OpenclawTransport::Impl : public std::enable_shared_from_this<Impl> {
       co_return transient("openclaw timed out after " + std::to_string(opts_.timeout.count()) +
                           " ms" + suffix);
     }
-    if (!code) co_return transient("openclaw: waiting for the process failed: " + code.error().message);
+    if (!code)
+      co_return transient("openclaw: waiting for the process failed: " + code.error().message);
     if (*code != 0) {
       co_return transient("openclaw failed with exit status " + std::to_string(*code) + suffix);
     }

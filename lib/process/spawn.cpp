@@ -15,6 +15,7 @@
 #include <exception>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -74,6 +75,16 @@ struct GroupLeaderInit {
     return {};
   }
 };
+
+// The launcher calls notify_fork on the context of the executor it is given. On the daemon's
+// context that stops Asio's resolver thread around every fork and leaves a resolve that was in
+// flight queued for good (a Bot API send then hung forever), and it re-creates the reactor in
+// the child between fork and exec. A context of its own, never run, takes those calls instead;
+// the process's descriptor lives there too, unused (exits are awaited by wait_for_exit).
+boost::asio::any_io_executor launch_executor() {
+  static boost::asio::io_context* const ctx = new boost::asio::io_context(1);  // never destroyed
+  return ctx->get_executor();
+}
 
 void reap(int pid) {
   if (pid <= 0) return;
@@ -146,7 +157,7 @@ boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc) {
   }
 }
 
-Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec) {
+Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const SpawnSpec& spec) {
   if (spec.argv.empty()) return Error{"empty command"};
   const std::string& name = spec.argv.front();
   if (!spec.cwd.empty()) {
@@ -186,7 +197,7 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const Spawn
     // A name with a slash is exec'ed as written, after the chdir, as execvp would: scripts see
     // the same $0 as under the original tool.
     bp::filesystem::path file = name.find('/') != std::string::npos ? name : *exe;
-    auto proc = launcher(ex, ec, file, args,
+    auto proc = launcher(launch_executor(), ec, file, args,
                          bp::process_stdio{dev_null.get(), spec.stdout_fd, spec.stderr_fd}, group,
                          bp::process_start_dir(spec.cwd.empty() ? "." : spec.cwd));
     if (!ec) return ChildProcess(std::move(proc));
