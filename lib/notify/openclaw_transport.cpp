@@ -168,7 +168,8 @@ class OpenclawTransport::Impl : public std::enable_shared_from_this<Impl> {
       co_return transient("openclaw timed out after " + std::to_string(opts_.timeout.count()) +
                           " ms" + suffix);
     }
-    if (!code) co_return transient("openclaw: waiting for the process failed: " + code.error().message);
+    if (!code)
+      co_return transient("openclaw: waiting for the process failed: " + code.error().message);
     if (*code != 0) {
       co_return transient("openclaw failed with exit status " + std::to_string(*code) + suffix);
     }

@@ -94,7 +94,8 @@ void log_unexpected(std::exception_ptr e) {
   }
 }
 
-asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap, bool kill_on_overflow) {
+asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap,
+                                  bool kill_on_overflow) {
   StreamDone done{run};
   std::array<char, kStdoutChunk>& buf = run->out_buf;
   std::string& text = run->result.stdout_text;
@@ -166,7 +167,8 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
     run->result.timed_out = true;
     run->kill_and_stop();
   });
-  co_await (read_stdout(run, spec.stdout_cap, spec.kill_on_overflow) && read_stderr(run) && wait_exit(run, proc));
+  co_await (read_stdout(run, spec.stdout_cap, spec.kill_on_overflow) && read_stderr(run) &&
+            wait_exit(run, proc));
   run->finished = true;
   deadline.cancel();
   st->groups.erase(pgid);

@@ -83,7 +83,8 @@ asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, 
   auto pid = static_cast<std::int64_t>(proc.id());
   Result<int> code = co_await wait_for_exit(proc);
   int exit_code = code ? *code : -1;
-  if (!code) spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, code.error().message);
+  if (!code)
+    spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, code.error().message);
   auto it = st->children.find(job_id);
   if (it != st->children.end() && it->second == pid) st->children.erase(it);
   if (st->closed) co_return;

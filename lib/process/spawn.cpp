@@ -13,6 +13,7 @@
 #include <exception>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -77,6 +78,14 @@ class SpawnSetup {
   bool attr_ok_;
   bool actions_ok_;
 };
+
+// The context process objects are bound to: one of its own, never run. Their descriptors live
+// there unused, so the daemon's reactor never sees them (exits are awaited by wait_for_exit,
+// which opens its own watch; Boost 1.81's async_wait could block the loop in waitpid).
+boost::asio::any_io_executor launch_executor() {
+  static boost::asio::io_context* const ctx = new boost::asio::io_context(1);  // never destroyed
+  return ctx->get_executor();
+}
 
 void reap(int pid) {
   if (pid <= 0) return;
@@ -149,7 +158,7 @@ boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc) {
   }
 }
 
-Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec) {
+Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const SpawnSpec& spec) {
   if (spec.argv.empty()) return Error{"empty command"};
   const std::string& name = spec.argv.front();
   if (!spec.cwd.empty()) {
@@ -204,7 +213,8 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const Spawn
     return Error{"cannot watch `" + name + "`: pidfd_open: " + why};
   }
   try {
-    return ChildProcess(ex, pid, pidfd);
+    // Bound to a context that never runs: exits are awaited by wait_for_exit (see there).
+    return ChildProcess(launch_executor(), pid, pidfd);
   } catch (const std::exception& e) {
     ::kill(-pid, SIGKILL);
     reap(pid);

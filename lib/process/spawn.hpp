@@ -54,7 +54,9 @@ struct SpawnSpec {
 // Starts `spec` (posix_spawn, no copy of the daemon's memory) as the leader of a new process group
 // (pgid == pid), with signal dispositions and mask reset to defaults. Returns once exec succeeded.
 // Errors (missing executable, bad cwd, exec failure) name argv[0] or the directory; a child that
-// failed to exec is reaped before returning.
+// failed to exec is reaped before returning. `ex` is kept for callers; the process object is
+// bound to a private context (see spawn.cpp): wait for its exit with wait_for_exit, not
+// proc.async_wait.
 Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor ex, const SpawnSpec& spec);
 
 // A wait(2) status as opsd reports it: the exit status 0..255, or -N when killed by signal N.

@@ -108,7 +108,7 @@ TEST_CASE("clock jumps back and forth repeatedly never crash or storm", "[clock_
 }
 
 TEST_CASE("a DST change inside quiet hours keeps routine reports held", "[clock_fault]") {
-  FakeClock clock(kT0);  // 22:13 UTC
+  FakeClock clock(kT0);               // 22:13 UTC
   clock.utc_offset_minutes = 60 * 3;  // local 01:13, inside 23:00-08:00
   Job job = long_job("scan");
   job.policy.quiet_hours = QuietHours{23 * 60, 8 * 60};
