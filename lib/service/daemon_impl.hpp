@@ -1,5 +1,6 @@
 // Private to lib/service: the Daemon object behind run_daemon(). Split across daemon.cpp
-// (lifecycle), daemon_actions.cpp (carrying out engine actions) and daemon_rpc.cpp (requests).
+// (lifecycle), daemon_actions.cpp (carrying out engine actions), daemon_rpc.cpp (requests) and
+// daemon_persist.cpp (state writes and timer re-arms under load).
 #pragma once
 
 #include <boost/asio.hpp>

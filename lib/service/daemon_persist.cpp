@@ -1,0 +1,108 @@
+// Keeping the state on disk, and the event loop cheap, while probes finish by the thousand:
+// coalesced writes, acknowledged changes written before the reply, one re-arm per burst.
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "service/daemon_impl.hpp"
+#include "state/file_system.hpp"
+#include "state/state_store.hpp"
+
+namespace opsd {
+
+namespace {
+
+// A burst of unacknowledged changes (probe results, child exits) is written once, this long
+// after its first change; a write that took longer stretches the gap to kWriteCostFactor times
+// its cost, so that writing a large state stays a small share of the time.
+constexpr auto kPersistDelay = std::chrono::milliseconds(100);
+constexpr int kWriteCostFactor = 9;
+// The tick timer is re-armed this long after an engine call, or kRearmCostFactor times what the
+// last re-arm cost when that is longer (finding the next deadline visits every job).
+constexpr auto kRearmDelay = std::chrono::milliseconds(10);
+constexpr int kRearmCostFactor = 20;
+// Freed heap goes back to the system at most this often (and this long after a write/request).
+constexpr auto kReleaseDelay = std::chrono::seconds(1);
+
+// Methods that change nothing: their replies acknowledge no change, so they wait for no write.
+bool read_only_method(const std::string& m) {
+  return m == "status" || m == "version" || m == "logs";
+}
+
+}  // namespace
+
+void Daemon::persist() {
+  persist_pending_ = false;
+  persist_timer_.cancel();
+  auto started = std::chrono::steady_clock::now();
+  Status st =
+      save_state(real_file_system(), opts_.paths.state_file, engine_->state(), clock_.now());
+  last_write_cost_ = std::chrono::steady_clock::now() - started;
+  release_memory_soon();
+  if (!st) {
+    spdlog::error("cannot save state {}: {}", opts_.paths.state_file, st.message());
+    if (!state_write_failed_) {
+      state_write_failed_ = true;
+      ReportSection s;
+      s.job_id = "opsd";
+      s.name = "opsd";
+      s.state = "state not saved";
+      s.info = "cannot write " + opts_.paths.state_file + ": " + st.message();
+      s.action_required = "free disk space or fix permissions; the last good state is kept";
+      post_sections({s}, true);
+    }
+  } else {
+    state_write_failed_ = false;
+  }
+}
+
+void Daemon::persist_soon() {
+  if (persist_pending_) return;
+  persist_pending_ = true;
+  persist_timer_.expires_after(std::max<std::chrono::steady_clock::duration>(
+      kPersistDelay, last_write_cost_ * kWriteCostFactor));
+  persist_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && persist_pending_) persist();
+  });
+}
+
+asio::awaitable<ParsedResponse> Daemon::handle_durably(const Request& req, const PeerCred& peer) {
+  ParsedResponse response = co_await handle(req, peer);
+  if (persist_pending_ && !read_only_method(req.method)) persist();
+  release_memory_soon();
+  co_return response;
+}
+
+void Daemon::release_memory_soon() {
+  if (release_pending_ || shutting_down_) return;
+  release_pending_ = true;
+  release_timer_.expires_after(kReleaseDelay);
+  release_timer_.async_wait([this](boost::system::error_code ec) {
+    release_pending_ = false;
+#if defined(__GLIBC__)
+    if (!ec) ::malloc_trim(0);
+#else
+    (void)ec;
+#endif
+  });
+}
+
+void Daemon::arm_timer_soon() {
+  if (rearm_pending_ || shutting_down_) return;
+  rearm_pending_ = true;
+  rearm_timer_.expires_after(std::max<std::chrono::steady_clock::duration>(
+      kRearmDelay, last_rearm_cost_ * kRearmCostFactor));
+  rearm_timer_.async_wait([this](boost::system::error_code ec) {
+    rearm_pending_ = false;
+    if (ec) return;
+    auto started = std::chrono::steady_clock::now();
+    arm_timer();
+    update_status();
+    last_rearm_cost_ = std::chrono::steady_clock::now() - started;
+  });
+}
+
+}  // namespace opsd
