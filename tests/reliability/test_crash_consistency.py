@@ -128,21 +128,11 @@ class CrashConsistency(unittest.TestCase):
             busy = [q for q in s["queue"] if q["status"] in ("pending", "running")]
             last["busy"], last["outbox"] = busy[:3], s["outbox"]
             return not busy and s["outbox"]["pending"] == 0
+        # Delivery is paced at one message per second per chat (SPEC §7): allow for the backlog.
+        backlog = self.o.status()["outbox"]["pending"]
         try:
-            self.o.wait_for(drained, timeout=120, what="queue and outbox drained")
+            self.o.wait_for(drained, timeout=120 + 1.5 * backlog, what="queue and outbox drained")
         except AssertionError:
-            import subprocess, urllib.request
-            try:
-                probe = urllib.request.urlopen(urllib.request.Request(
-                    self.api.api_root + "/botX/sendMessage", data=b'{"text":"probe"}',
-                    headers={"Content-Type": "application/json"}), timeout=5).read()
-            except Exception as e:
-                probe = repr(e)
-            print("FAKE API PROBE:", probe)
-            print(subprocess.run(["gdb", "-batch", "-p", str(self.o.proc.pid), "-ex", "bt 6"],
-                                 capture_output=True, text=True).stdout[-1500:])
-            print(subprocess.run("ss -xtpn | grep -E '%d|%d' | head -20" % (self.api.port, self.o.proc.pid),
-                                 shell=True, capture_output=True, text=True).stdout)
             raise AssertionError("not drained: %r\n%s" % (last, "\n".join(
                 l for l in self.o.stderr().splitlines() if "deliver" in l or "message" in l)[-3000:]))
         counts = marker_counts(self.api.texts())
