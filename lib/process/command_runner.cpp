@@ -69,8 +69,8 @@ struct Run {
   std::optional<LogWriter> log;
   CommandOutput result;
   bool finished = false;
-  int open_streams = 2;                     // stdout and stderr readers still running
-  asio::steady_timer* linger = nullptr;     // set while waiting for them after the exit
+  int open_streams = 2;                  // stdout and stderr readers still running
+  asio::steady_timer* linger = nullptr;  // set while waiting for them after the exit
   // Read buffers live here, allocated once per command with the rest (not in each coroutine's
   // frame, where 64 KiB arrays made every probe a large allocation).
   std::array<char, kStdoutChunk> out_buf;

@@ -246,11 +246,11 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
 
 std::unique_ptr<Notifier> Daemon::make_notifier() {
   if (opts_.print_only) return std::make_unique<PrintNotifier>(std::cout);
-  return make_outbox_sender(io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
-                            OutboxSenderOptions{opts_.paths.openclaw_config, opts_.target,
-                                                opts_.ca_file,
-                                                [this] { return engine_->config().notify; }},
-                            clock_);
+  return make_outbox_sender(
+      io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
+      OutboxSenderOptions{opts_.paths.openclaw_config, opts_.target, opts_.ca_file,
+                          [this] { return engine_->config().notify; }},
+      clock_);
 }
 
 int Daemon::run() {

@@ -84,8 +84,7 @@ void Daemon::dispatch(Actions actions, std::shared_ptr<Engine> dry) {
 
 void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
   if (sections.empty()) return;
-  std::string text =
-      build_message(sections, clock_.now(), engine_->config().notify.locale, clock_);
+  std::string text = build_message(sections, clock_.now(), engine_->config().notify.locale, clock_);
   spdlog::info("{} message: {} section(s)", alert ? "alert" : "routine", sections.size());
   notifier_->post(text, alert);
 }
