@@ -42,11 +42,12 @@ SCAN_SCRIPT = textwrap.dedent('''\
             return False
     if sys.argv[1] == "start":
         n = load()
+        # Record the start before the pid file: once status sees the new pid, it is counted.
+        with open(os.path.join(here, name + ".starts"), "a") as f:
+            f.write(str(n) + "\\n")
         with open(pidf, "w") as f:
             f.write(str(os.getpid()))
         print("scan starting from checkpoint", n, flush=True)
-        with open(os.path.join(here, name + ".starts"), "a") as f:
-            f.write(str(n) + "\\n")
         while n < total:
             time.sleep(float(os.environ.get("SCAN_STEP", "0.2")))
             n += 1
