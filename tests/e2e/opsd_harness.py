@@ -81,6 +81,17 @@ def write_script(path, text, mode=0o755):
     return path
 
 
+def scan_job(o, job_id="scan", enabled=True, **policy):
+    """A long_running_read job running SCAN_SCRIPT in o.work; policy defaults to pollSeconds 1."""
+    script = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
+    pol = {"pollSeconds": 1}
+    pol.update(policy)
+    return {"id": job_id, "kind": "long_running_read", "risk": "read_only", "enabled": enabled,
+            "cwd": o.work, "commands": {"start": [script, "start", job_id],
+                                        "status": [script, "status", job_id]},
+            "policy": pol}
+
+
 class Opsd:
     """One opsd process on a fresh state dir, plus opsctl against it."""
 

@@ -8,17 +8,7 @@ import threading
 import time
 import unittest
 
-from opsd_harness import OPSD, Opsd, SCAN_SCRIPT, write_script
-
-
-def scan_job(o, job_id="scan", enabled=True, **policy):
-    script = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
-    pol = {"pollSeconds": 1}
-    pol.update(policy)
-    return {"id": job_id, "kind": "long_running_read", "risk": "read_only", "enabled": enabled,
-            "cwd": o.work, "commands": {"start": [script, "start", job_id],
-                                        "status": [script, "status", job_id]},
-            "policy": pol}
+from opsd_harness import OPSD, Opsd, scan_job
 
 
 class ControlSocket(unittest.TestCase):

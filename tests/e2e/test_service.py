@@ -12,7 +12,8 @@ import threading
 import time
 import unittest
 
-from opsd_harness import OPSD, OPSCTL, SCAN_SCRIPT, SOURCE_DIR, Opsd, pid_alive, write_script
+from opsd_harness import (OPSD, OPSCTL, SCAN_SCRIPT, SOURCE_DIR, Opsd, pid_alive, scan_job,
+                          write_script)
 
 BUILD_DIR = os.path.dirname(os.path.abspath(OPSD))
 _install = {}
@@ -180,12 +181,7 @@ class CrashLoopGuard(unittest.TestCase):
     def test_fifth_unclean_start_in_ten_minutes_stops_automatic_starts_until_a_clean_restart(self):
         o = Opsd([])
         try:
-            script = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
-            o.write_config([{
-                "id": "scan", "kind": "long_running_read", "risk": "read_only", "enabled": True,
-                "cwd": o.work, "commands": {"start": [script, "start", "scan"],
-                                            "status": [script, "status", "scan"]},
-                "policy": {"autoResume": True, "autoResumeBackoffSeconds": 1, "pollSeconds": 1}}])
+            o.write_config([scan_job(o, autoResume=True, autoResumeBackoffSeconds=1)])
             starts_file = os.path.join(o.work, "scan.starts")
 
             def starts():

@@ -5,7 +5,7 @@ import signal
 import time
 import unittest
 
-from opsd_harness import Opsd, SCAN_SCRIPT, pid_alive, write_script
+from opsd_harness import Opsd, pid_alive, scan_job, write_script
 
 # A job whose progress a test moves by writing a file.
 MANUAL_STATUS = """#!/bin/sh
@@ -17,12 +17,7 @@ class CheckpointedJobIsResumed(unittest.TestCase):
     def test_job_killed_with_sigkill_is_resumed_from_its_checkpoint(self):
         o = Opsd([])
         try:
-            script = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
-            o.write_config([{
-                "id": "scan", "kind": "long_running_read", "risk": "read_only", "enabled": True,
-                "cwd": o.work, "commands": {"start": [script, "start", "scan"],
-                                            "status": [script, "status", "scan"]},
-                "policy": {"autoResume": True, "autoResumeBackoffSeconds": 1, "pollSeconds": 1}}])
+            o.write_config([scan_job(o, autoResume=True, autoResumeBackoffSeconds=1)])
             o.start()
             # autoResume may already have started it (an enabled job that is neither running
             # nor completed); a start then says so.
@@ -163,12 +158,7 @@ class Restart(unittest.TestCase):
     def test_sigterm_then_restart_keeps_state(self):
         o = Opsd([])
         try:
-            script = write_script(os.path.join(o.work, "scan.py"), SCAN_SCRIPT)
-            o.write_config([{
-                "id": "scan", "kind": "long_running_read", "risk": "read_only", "enabled": True,
-                "cwd": o.work, "commands": {"start": [script, "start", "scan"],
-                                            "status": [script, "status", "scan"]},
-                "policy": {"pollSeconds": 1}},
+            o.write_config([scan_job(o),
                 {"id": "later", "kind": "one_shot_read", "risk": "read_only",
                  "commands": {"run": ["true"]}}])
             o.start()
