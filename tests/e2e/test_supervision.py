@@ -30,8 +30,12 @@ class CheckpointedJobIsResumed(unittest.TestCase):
             self.assertIsNotNone(pid)
             before = o.job("scan")["progress"]["done"]
             os.kill(pid, signal.SIGKILL)
-            o.wait_for(lambda: o.job("scan")["running"] and o.job("scan")["pid"] != pid,
-                       timeout=30, what="auto-resume")
+            # One status read per check: two reads could see "running" from before the exit
+            # was noticed and the new pid from after the relaunch.
+            def resumed():
+                j = o.job("scan")
+                return j["running"] and j["pid"] not in (None, pid)
+            o.wait_for(resumed, timeout=30, what="auto-resume")
             with open(os.path.join(o.work, "scan.starts")) as f:
                 starts = [int(x) for x in f.read().split()]
             self.assertEqual(len(starts), 2, starts)
