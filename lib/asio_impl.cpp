@@ -1,4 +1,3 @@
-// Asio, Asio.SSL and Beast compiled once for the whole program (separate compilation).
+// Asio compiled once for the whole program (separate compilation). Asio.SSL and Beast are
+// in ssl_impl.cpp, so a program that does no TLS (opsctl) links neither them nor OpenSSL.
 #include <boost/asio/impl/src.hpp>
-#include <boost/asio/ssl/impl/src.hpp>
-#include <boost/beast/src.hpp>

@@ -24,9 +24,10 @@ constexpr auto kTickTimeout = std::chrono::minutes(5);
 // Calls the daemon; on failure prints why and sets `code`.
 std::optional<json::value> call(const CtlContext& ctx, const std::string& method,
                                 const json::object& params, int& code,
-                                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+                                std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                                json::storage_ptr sp = {}) {
   Client client(ctx.paths.socket, timeout);
-  auto r = client.call(method, params);
+  auto r = client.call(method, params, std::move(sp));
   if (auto* v = std::get_if<json::value>(&r)) {
     code = kExitOk;
     return std::move(*v);
@@ -93,8 +94,12 @@ int ctl_call(const CtlContext& ctx, const std::string& method, const json::objec
 int ctl_status(const CtlContext& ctx, const std::string& job) {
   json::object params;
   if (!job.empty()) params["job"] = job;
+  // The table needs a few fields of each job: the daemon sends only those.
+  if (!ctx.json) params["brief"] = true;
   int code = kExitOk;
-  auto v = call(ctx, "status", params, code);
+  // The answer lives in this arena: thousands of values, none freed one by one.
+  json::monotonic_resource arena;
+  auto v = call(ctx, "status", params, code, std::chrono::seconds(30), &arena);
   if (!v) return code;
   if (ctx.json || !v->is_object()) {
     ctx.out << json::serialize(*v) << "\n";

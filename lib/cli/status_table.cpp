@@ -1,7 +1,9 @@
 #include "cli/status_table.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/json.hpp>
-#include <sstream>
+#include <charconv>
 #include <vector>
 
 #include "util/time_format.hpp"
@@ -14,11 +16,35 @@ namespace {
 
 constexpr std::size_t kMaxProgressWidth = 32;
 
+// A scalar as text: strings unquoted, integers and booleans without a serializer.
+std::string text_of(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null:
+      return "";
+    case json::kind::string:
+      return std::string(v.get_string());
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::int64: {
+      char buf[24];
+      return std::string(buf, std::to_chars(buf, buf + sizeof buf, v.get_int64()).ptr);
+    }
+    case json::kind::uint64: {
+      char buf[24];
+      return std::string(buf, std::to_chars(buf, buf + sizeof buf, v.get_uint64()).ptr);
+    }
+    case json::kind::double_: {
+      char buf[32];  // shortest form that reads back the same: 1.5, not 1.5E0
+      return std::string(buf, std::to_chars(buf, buf + sizeof buf, v.get_double()).ptr);
+    }
+    default:
+      return json::serialize(v);
+  }
+}
+
 std::string str(const json::object& o, std::string_view key) {
   auto it = o.find(key);
-  if (it == o.end() || it->value().is_null()) return "";
-  if (it->value().is_string()) return std::string(it->value().as_string());
-  return json::serialize(it->value());
+  return it == o.end() ? "" : text_of(it->value());
 }
 
 std::string age_of(const json::object& o, std::string_view key, TimeMs now) {
@@ -40,47 +66,57 @@ std::string probe_health(const json::object& job) {
   return "FAIL x" + failures + ": " + str(p, "error");
 }
 
-std::string render_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& r : rows) {
-    width.resize(std::max(width.size(), r.size()), 0);
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::ostringstream out;
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 2, ' ');
+constexpr std::size_t kColumns = 7;
+using Row = std::array<std::string, kColumns>;
+
+// Columns padded to their widest cell plus two spaces; no trailing spaces.
+std::string render_table(const std::vector<Row>& rows) {
+  std::array<std::size_t, kColumns> width{};
+  std::size_t total = 0;
+  for (const Row& r : rows)
+    for (std::size_t i = 0; i < kColumns; ++i) width[i] = std::max(width[i], r[i].size());
+  for (std::size_t w : width) total += w + 2;
+  std::string out;
+  out.reserve(rows.size() * total);
+  for (const Row& r : rows) {
+    const std::size_t start = out.size();
+    for (std::size_t i = 0; i < kColumns; ++i) {
+      out += r[i];
+      if (i + 1 < kColumns) out.append(width[i] - r[i].size() + 2, ' ');
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << "\n";
+    while (out.size() > start && out.back() == ' ') out.pop_back();
+    out += '\n';
   }
-  return out.str();
+  return out;
 }
 
 }  // namespace
 
 std::string progress_summary(const json::value& progress, std::size_t max_keys) {
   if (!progress.is_object()) return "";
-  std::vector<std::pair<std::string, std::string>> kv;
+  std::vector<std::pair<std::string_view, const json::value*>> kv;
+  kv.reserve(progress.as_object().size());
   for (const auto& [k, v] : progress.as_object()) {
     if (v.is_object() || v.is_array()) continue;
-    kv.emplace_back(std::string(k),
-                    v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+    kv.emplace_back(k, &v);
   }
-  std::sort(kv.begin(), kv.end());
+  std::sort(kv.begin(), kv.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out;
-  for (std::size_t i = 0; i < kv.size() && i < max_keys; ++i)
-    out += (out.empty() ? "" : " ") + kv[i].first + "=" + kv[i].second;
+  for (std::size_t i = 0; i < kv.size() && i < max_keys; ++i) {
+    if (!out.empty()) out += ' ';
+    out += kv[i].first;
+    out += '=';
+    out += kv[i].second->is_null() ? "null" : text_of(*kv[i].second);
+  }
   if (out.size() > kMaxProgressWidth) out = out.substr(0, kMaxProgressWidth - 3) + "...";
   return out;
 }
 
 std::string render_status_table(const json::object& status, TimeMs now) {
-  std::vector<std::vector<std::string>> rows;
+  std::vector<Row> rows;
   rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "PROBE"});
   if (auto it = status.find("jobs"); it != status.end() && it->value().is_array()) {
+    rows.reserve(1 + it->value().as_array().size());
     for (const auto& v : it->value().as_array()) {
       if (!v.is_object()) continue;
       const json::object& j = v.as_object();
@@ -88,9 +124,10 @@ std::string render_status_table(const json::object& status, TimeMs now) {
       if (str(j, "enabled") == "false") state += " (disabled)";
       std::string pid = str(j, "pid");
       auto p = j.find("progress");
-      rows.push_back({str(j, "id"), str(j, "kind"), state, pid.empty() ? "-" : pid,
-                      p == j.end() ? "" : progress_summary(p->value()),
-                      age_of(j, "lastProgressAt", now), probe_health(j)});
+      rows.push_back(Row{str(j, "id"), str(j, "kind"), std::move(state),
+                         pid.empty() ? "-" : std::move(pid),
+                         p == j.end() ? "" : progress_summary(p->value()),
+                         age_of(j, "lastProgressAt", now), probe_health(j)});
     }
   }
   std::string out = render_table(rows);

@@ -64,7 +64,8 @@ Client::Client(std::string socket_path, std::chrono::milliseconds timeout)
     : socket_path_(std::move(socket_path)), timeout_(timeout) {}
 
 std::variant<boost::json::value, ClientError> Client::call(std::string_view method,
-                                                           const boost::json::object& params) {
+                                                           const boost::json::object& params,
+                                                           boost::json::storage_ptr sp) {
   using Kind = ClientError::Kind;
   const auto deadline = Clock::now() + timeout_;
   const std::string at = " (socket " + socket_path_ + ")";
@@ -142,7 +143,7 @@ std::variant<boost::json::value, ClientError> Client::call(std::string_view meth
     }
   }
 
-  ParsedResponse reply = parse_response(*line);
+  ParsedResponse reply = parse_response(*line, std::move(sp));
   if (!reply.protocol_error.empty()) return fail(Kind::protocol, reply.protocol_error + at);
   if (reply.error) {
     // An error about the frame itself (oversize, refused peer) may carry a null id.

@@ -32,9 +32,11 @@ class Client {
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // One connection per call: connects, sends one request, reads one reply line (at most
-  // kMaxReplyBytes) and returns its result.
+  // kMaxReplyBytes) and returns its result. The result is allocated from `sp` when given
+  // (e.g. a caller's monotonic arena for a large answer; it must outlive the result).
   std::variant<boost::json::value, ClientError> call(std::string_view method,
-                                                     const boost::json::object& params);
+                                                     const boost::json::object& params,
+                                                     boost::json::storage_ptr sp = {});
 
   const std::string& socket_path() const { return socket_path_; }
 

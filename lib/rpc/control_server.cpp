@@ -201,6 +201,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closed_ || req.notification) co_return;
     if (reply.error) {
       enqueue(make_error(req.id, *reply.error));
+    } else if (reply.result_text) {
+      enqueue(make_result_text(req.id, *reply.result_text));
     } else {
       enqueue(make_result(req.id, reply.result.value_or(nullptr)));
     }

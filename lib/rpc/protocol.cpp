@@ -92,15 +92,20 @@ ParsedRequest parse_request(std::string_view line) {
   return out;
 }
 
-std::string make_result(const json::value& id, const json::value& result) {
-  // The same bytes as framing {"jsonrpc", "id", "result"}, without a deep copy of `result`
-  // (a status answer with thousands of jobs).
-  std::string out = R"({"jsonrpc":"2.0","id":)";
+std::string make_result_text(const json::value& id, std::string_view result_json) {
+  std::string out;
+  out.reserve(result_json.size() + 48);
+  out += R"({"jsonrpc":"2.0","id":)";
   out += json::serialize(id);
   out += R"(,"result":)";
-  out += json::serialize(result);
+  out += result_json;
   out += "}\n";
   return out;
+}
+
+std::string make_result(const json::value& id, const json::value& result) {
+  // The same bytes as framing {"jsonrpc", "id", "result"}, without a deep copy of `result`.
+  return make_result_text(id, json::serialize(result));
 }
 
 std::string make_error(const json::value& id, const RpcError& e) {
@@ -119,15 +124,24 @@ ParsedResponse ParsedResponse::success(json::value result) {
   return out;
 }
 
+ParsedResponse ParsedResponse::success_text(std::string result_json) {
+  ParsedResponse out;
+  out.result_text = std::move(result_json);
+  return out;
+}
+
 ParsedResponse ParsedResponse::failure(Fault code, std::string message) {
   ParsedResponse out;
   out.error = RpcError{code, std::move(message)};
   return out;
 }
 
-ParsedResponse parse_response(std::string_view line) {
+ParsedResponse parse_response(std::string_view line, json::storage_ptr sp) {
   boost::system::error_code ec;
-  json::value doc = json::parse(line, ec);
+  // One arena for the whole reply (a status answer is thousands of values), freed with it.
+  if (sp.get() == json::storage_ptr().get())
+    sp = json::make_shared_resource<json::monotonic_resource>();
+  json::value doc = json::parse(line, ec, std::move(sp));
   if (ec) return malformed("response is not valid JSON: " + ec.message());
   if (!doc.is_object()) return malformed("response is not a JSON object");
   json::object& obj = doc.get_object();

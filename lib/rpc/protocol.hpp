@@ -49,6 +49,8 @@ ParsedRequest parse_request(std::string_view line);
 
 // Each returns one frame including the trailing "\n".
 std::string make_result(const boost::json::value& id, const boost::json::value& result);
+// The same frame around `result_json`, text that is already one JSON value.
+std::string make_result_text(const boost::json::value& id, std::string_view result_json);
 // {"jsonrpc":"2.0","id":..,"error":{"code":int,"message":..,"data":{"fault":"<name>"}}}
 std::string make_error(const boost::json::value& id, const RpcError& e);
 std::string make_request(std::string_view method, const boost::json::object& params,
@@ -59,16 +61,21 @@ std::string make_request(std::string_view method, const boost::json::object& par
 // then neither result nor error is set.
 struct ParsedResponse {
   std::optional<boost::json::value> result;
+  // A handler's result already written as JSON text (large answers); wins over `result`.
+  std::optional<std::string> result_text;
   std::optional<RpcError> error;
   boost::json::value id;
   std::string protocol_error;
 
   static ParsedResponse success(boost::json::value result);
+  static ParsedResponse success_text(std::string result_json);
   static ParsedResponse failure(Fault code, std::string message);
 };
 
-// Unknown error codes become internal_error keeping the server's message.
-ParsedResponse parse_response(std::string_view line);
+// Unknown error codes become internal_error keeping the server's message. Values are
+// allocated from `sp`; when it is the default resource, from a monotonic arena the result
+// owns.
+ParsedResponse parse_response(std::string_view line, boost::json::storage_ptr sp = {});
 
 // Splits a byte stream into frames. Lines are returned without "\n" (a trailing "\r" is
 // dropped too). Once a line grows past `max_line_bytes` the buffer is oversized for good:

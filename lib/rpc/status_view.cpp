@@ -1,38 +1,29 @@
 #include "rpc/status_view.hpp"
 
-#include <boost/json.hpp>
-
+#include "util/json_writer.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
 
 namespace {
 
-namespace json = boost::json;
+// Bytes one job takes in the full answer, to size the output once.
+constexpr std::size_t kJobBytesHint = 640;
 
-// Every value of one answer is allocated from `sp`, the answer's own arena (status with
-// thousands of jobs is tens of thousands of small allocations, all freed together).
-
-json::value time_or_null(TimeMs t, const json::storage_ptr& sp) {
-  if (t <= 0) return json::value(nullptr, sp);
-  return json::value(iso8601_utc(t), sp);
+void time_or_null(JsonWriter& w, TimeMs t) {
+  if (t <= 0) {
+    w.null();
+    return;
+  }
+  char buf[kIso8601BufferSize];
+  w.string(std::string_view(buf, format_iso8601_utc(t, buf)));
 }
 
-json::value string_or_null(const std::string& s, const json::storage_ptr& sp) {
-  if (s.empty()) return json::value(nullptr, sp);
-  return json::value(s, sp);
-}
-
-json::value progress_value(const std::string& progress_json, const json::storage_ptr& sp) {
-  if (progress_json.empty()) return json::value(nullptr, sp);
-  boost::system::error_code ec;
-  json::value v = json::parse(progress_json, ec, sp);
-  if (ec) return json::value(nullptr, sp);
-  return v;
-}
-
-json::value optional_int(const std::optional<std::int64_t>& v, const json::storage_ptr& sp) {
-  return v ? json::value(*v, sp) : json::value(nullptr, sp);
+void optional_int(JsonWriter& w, const std::optional<std::int64_t>& v) {
+  if (v)
+    w.number(*v);
+  else
+    w.null();
 }
 
 int resumes_within_hour(const JobRuntime& rt, TimeMs now) {
@@ -42,121 +33,159 @@ int resumes_within_hour(const JobRuntime& rt, TimeMs now) {
   return n;
 }
 
-json::object render_queue_item(const QueueItem& q, const json::storage_ptr& sp) {
-  json::object o(sp);
-  o["id"] = q.id;
-  o["jobId"] = q.job_id;
-  o["status"] = q.status;
-  o["source"] = string_or_null(q.source, sp);
-  o["enqueuedAt"] = time_or_null(q.enqueued_at, sp);
-  o["notBefore"] = time_or_null(q.not_before, sp);
-  o["startedAt"] = time_or_null(q.started_at, sp);
-  o["finishedAt"] = time_or_null(q.finished_at, sp);
-  o["exitCode"] = q.exit_code ? json::value(*q.exit_code, sp) : json::value(nullptr, sp);
-  o["note"] = string_or_null(q.note, sp);
-  return o;
+void write_probe(JsonWriter& w, const ProbeRecord& p, bool brief) {
+  w.begin_object();
+  w.key("ok");
+  if (p.at > 0)
+    w.boolean(p.ok);
+  else
+    w.null();
+  w.key("error").string_or_null(p.error);
+  if (!brief) {
+    w.key("at");
+    time_or_null(w, p.at);
+  }
+  w.key("consecutiveFailures").number(p.consecutive_failures);
+  w.end_object();
 }
 
-json::object render_job(const Job& job, const JobRuntime* rt, TimeMs now,
-                        const json::storage_ptr& sp) {
-  static const JobRuntime kFresh;
-  const JobRuntime& r = rt ? *rt : kFresh;
-  json::object o(sp);
-  o.reserve(22);
-  o["id"] = job.id;
-  o["name"] = job.name;
-  o["kind"] = to_string(job.kind);
-  o["risk"] = to_string(job.risk);
-  o["enabled"] = job.enabled;
-  o["state"] = to_string(r.state);
-  o["running"] = r.running;
-  o["completed"] = r.completed;
-  o["pid"] = optional_int(r.pid, sp);
-  o["ownedPid"] = optional_int(r.owned_pid, sp);
-  o["progress"] = progress_value(r.progress_json, sp);
-  o["progressKey"] = string_or_null(r.progress_key, sp);
-  o["lastProgressAt"] = time_or_null(r.last_progress_at, sp);
-  o["stalledSince"] = time_or_null(r.stalled_since, sp);
-  o["autoResumes"] = resumes_within_hour(r, now);
-  o["autoResumesTotal"] = r.auto_resumes_total;
-  json::object probe(sp);
-  probe["ok"] = r.probe.at > 0 ? json::value(r.probe.ok, sp) : json::value(nullptr, sp);
-  probe["error"] = string_or_null(r.probe.error, sp);
-  probe["at"] = time_or_null(r.probe.at, sp);
-  probe["consecutiveFailures"] = r.probe.consecutive_failures;
-  o["probe"] = std::move(probe);
-  o["message"] = string_or_null(r.message, sp);
-  o["level"] = string_or_null(r.level, sp);
-  o["userStopped"] = r.user_stopped;
-  if (!r.history.empty()) {
-    const JobEvent& e = r.history.back();
-    json::object last(sp);
-    last["at"] = time_or_null(e.at, sp);
-    last["from"] = to_string(e.from);
-    last["to"] = to_string(e.to);
-    last["reason"] = e.reason;
-    o["lastEvent"] = std::move(last);
-  } else {
-    o["lastEvent"] = nullptr;
+void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, TimeMs now) {
+  w.begin_object();
+  w.key("id").string(job.id);
+  if (!brief) w.key("name").string(job.name);
+  w.key("kind").string(to_string(job.kind));
+  if (!brief) w.key("risk").string(to_string(job.risk));
+  w.key("enabled").boolean(job.enabled);
+  w.key("state").string(to_string(r.state));
+  if (!brief) {
+    w.key("running").boolean(r.running);
+    w.key("completed").boolean(r.completed);
   }
-  return o;
+  w.key("pid");
+  optional_int(w, r.pid);
+  if (!brief) {
+    w.key("ownedPid");
+    optional_int(w, r.owned_pid);
+  }
+  // progress_json is always Boost.JSON's serialization of an object (status parser, state
+  // codec), so it is copied as is.
+  w.key("progress").raw(r.progress_json);
+  if (!brief) w.key("progressKey").string_or_null(r.progress_key);
+  w.key("lastProgressAt");
+  time_or_null(w, r.last_progress_at);
+  if (!brief) {
+    w.key("stalledSince");
+    time_or_null(w, r.stalled_since);
+    w.key("autoResumes").number(resumes_within_hour(r, now));
+    w.key("autoResumesTotal").number(r.auto_resumes_total);
+  }
+  w.key("probe");
+  write_probe(w, r.probe, brief);
+  if (!brief) {
+    w.key("message").string_or_null(r.message);
+    w.key("level").string_or_null(r.level);
+    w.key("userStopped").boolean(r.user_stopped);
+    w.key("lastEvent");
+    if (r.history.empty()) {
+      w.null();
+    } else {
+      const JobEvent& e = r.history.back();
+      w.begin_object();
+      w.key("at");
+      time_or_null(w, e.at);
+      w.key("from").string(to_string(e.from));
+      w.key("to").string(to_string(e.to));
+      w.key("reason").string(e.reason);
+      w.end_object();
+    }
+  }
+  w.end_object();
+}
+
+void write_queue_item(JsonWriter& w, const QueueItem& q) {
+  w.begin_object();
+  w.key("id").string(q.id);
+  w.key("jobId").string(q.job_id);
+  w.key("status").string(q.status);
+  w.key("source").string_or_null(q.source);
+  w.key("enqueuedAt");
+  time_or_null(w, q.enqueued_at);
+  w.key("notBefore");
+  time_or_null(w, q.not_before);
+  w.key("startedAt");
+  time_or_null(w, q.started_at);
+  w.key("finishedAt");
+  time_or_null(w, q.finished_at);
+  w.key("exitCode");
+  if (q.exit_code)
+    w.number(*q.exit_code);
+  else
+    w.null();
+  w.key("note").string_or_null(q.note);
+  w.end_object();
 }
 
 }  // namespace
 
-json::object render_job_status(const Job& job, const JobRuntime* rt, TimeMs now) {
-  return render_job(job, rt, now, json::storage_ptr());
-}
+std::string render_status(const Config& config, const State& state, const DaemonInfo& info,
+                          const StatusQuery& query, TimeMs now) {
+  static const JobRuntime kFresh;  // a job not seen yet
+  const std::string_view only = query.only_job;
+  std::string out;
+  out.reserve(1024 + (only.empty() ? config.jobs.size() : 1) * kJobBytesHint);
+  JsonWriter w(out);
+  w.begin_object();
 
-json::object render_status(const Config& config, const State& state, const DaemonInfo& info,
-                           std::string_view only_job, TimeMs now) {
-  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
-  json::object out(sp);
-  json::object d(sp);
-  d["version"] = info.version;
-  d["pid"] = info.pid;
-  d["startedAt"] = time_or_null(info.started_at, sp);
-  d["configFile"] = info.config_file;
-  d["stateDir"] = info.state_dir;
-  d["socket"] = info.socket;
-  d["notifier"] = info.notifier;
-  out["daemon"] = std::move(d);
+  w.key("daemon").begin_object();
+  w.key("version").string(info.version);
+  w.key("pid").number(info.pid);
+  w.key("startedAt");
+  time_or_null(w, info.started_at);
+  w.key("configFile").string(info.config_file);
+  w.key("stateDir").string(info.state_dir);
+  w.key("socket").string(info.socket);
+  w.key("notifier").string(info.notifier);
+  w.end_object();
 
-  json::array jobs(sp);
-  jobs.reserve(only_job.empty() ? config.jobs.size() : 1);
+  w.key("jobs").begin_array();
   for (const Job& job : config.jobs) {
-    if (!only_job.empty() && job.id != only_job) continue;
+    if (!only.empty() && job.id != only) continue;
     auto it = state.jobs.find(job.id);
-    jobs.push_back(render_job(job, it == state.jobs.end() ? nullptr : &it->second, now, sp));
+    write_job(w, job, it == state.jobs.end() ? kFresh : it->second, query.brief, now);
   }
-  out["jobs"] = std::move(jobs);
+  w.end_array();
 
-  json::array queue(sp);
+  w.key("queue").begin_array();
   for (const QueueItem& q : state.queue) {
-    if (!only_job.empty() && q.job_id != only_job) continue;
-    queue.push_back(render_queue_item(q, sp));
+    if (!only.empty() && q.job_id != only) continue;
+    if (query.brief && q.status != "pending" && q.status != "running") continue;
+    write_queue_item(w, q);
   }
-  out["queue"] = std::move(queue);
+  w.end_array();
 
-  json::object outbox(sp);
-  outbox["pending"] = state.outbox.size();
-  outbox["lastError"] = string_or_null(state.outbox_last_error, sp);
-  out["outbox"] = std::move(outbox);
+  w.key("outbox").begin_object();
+  w.key("pending").number(static_cast<std::int64_t>(state.outbox.size()));
+  w.key("lastError").string_or_null(state.outbox_last_error);
+  w.end_object();
 
-  json::array approvals(sp);
+  w.key("approvals").begin_array();
   for (const ApprovalRecord& a : state.approvals) {
     if (a.consumed || a.expires_at <= now) continue;
-    if (!only_job.empty() && a.job_id != only_job) continue;
-    json::object o(sp);
-    o["jobId"] = a.job_id;
-    o["grantedAt"] = time_or_null(a.granted_at, sp);
-    o["expiresAt"] = time_or_null(a.expires_at, sp);
-    o["uid"] = a.uid;
-    o["note"] = string_or_null(a.note, sp);
-    o["fingerprint"] = a.fingerprint;
-    approvals.push_back(std::move(o));
+    if (!only.empty() && a.job_id != only) continue;
+    w.begin_object();
+    w.key("jobId").string(a.job_id);
+    w.key("grantedAt");
+    time_or_null(w, a.granted_at);
+    w.key("expiresAt");
+    time_or_null(w, a.expires_at);
+    w.key("uid").number(a.uid);
+    w.key("note").string_or_null(a.note);
+    w.key("fingerprint").string(a.fingerprint);
+    w.end_object();
   }
-  out["approvals"] = std::move(approvals);
+  w.end_array();
+
+  w.end_object();
   return out;
 }
 

@@ -1,8 +1,6 @@
 // The `status` answer (SPEC §9 schema), built from memory: config + state, no I/O.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,12 +20,17 @@ struct DaemonInfo {
   std::string notifier;  // e.g. "print-only", "telegram (openclaw, then Bot API)"
 };
 
-// {"daemon": {...}, "jobs": [...], "queue": [...], "outbox": {...}, "approvals": [...]}.
-// Times are ISO 8601 UTC strings, absent values null. `only_job` non-empty keeps that job only.
-boost::json::object render_status(const Config& config, const State& state, const DaemonInfo& info,
-                                  std::string_view only_job, TimeMs now);
+struct StatusQuery {
+  std::string_view only_job;  // non-empty: that job only (and its queue items, approvals)
+  // The fields `opsctl status` shows, for its table: each job keeps id, kind, state, enabled,
+  // pid, progress, lastProgressAt and probe; the queue keeps pending and running items.
+  bool brief = false;
+};
 
-// One job's entry of the "jobs" array.
-boost::json::object render_job_status(const Job& job, const JobRuntime* rt, TimeMs now);
+// {"daemon": {...}, "jobs": [...], "queue": [...], "outbox": {...}, "approvals": [...]} as
+// JSON text, written without a document (status over thousands of jobs is answered often).
+// Times are ISO 8601 UTC strings, absent values null.
+std::string render_status(const Config& config, const State& state, const DaemonInfo& info,
+                          const StatusQuery& query, TimeMs now);
 
 }  // namespace opsd

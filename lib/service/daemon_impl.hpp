@@ -89,6 +89,7 @@ class Daemon {
   asio::awaitable<ParsedResponse> handle(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle_tick(const boost::json::object& params);
   ParsedResponse handle_logs(const boost::json::object& params);
+  ParsedResponse handle_status(const boost::json::object& params) const;
   ParsedResponse handle_approve(const boost::json::object& params, const PeerCred& peer);
   ParsedResponse handle_run(const boost::json::object& params, const PeerCred& peer);
   void audit(boost::json::object entry);

@@ -73,12 +73,7 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
   const json::object& p = req.params;
   const std::string& m = req.method;
   if (m == "version") co_return ok(json::object{{"version", kVersion}, {"pid", info_.pid}});
-  if (m == "status") {
-    std::string job = string_param(p, "job").value_or("");
-    if (!job.empty() && !engine_->config().find(job))
-      co_return fail(Fault::unknown_job, "unknown job '" + job + "'");
-    co_return ok(render_status(engine_->config(), engine_->state(), info_, job, clock_.now()));
-  }
+  if (m == "status") co_return handle_status(p);
   if (shutting_down_) co_return fail(Fault::shutting_down, "opsd is shutting down");
   if (m == "tick") co_return co_await handle_tick(p);
   if (m == "logs") co_return handle_logs(p);
@@ -165,6 +160,15 @@ ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& pee
   return ok(json::object{{"message", o.message},
                          {"fingerprint", engine_->fingerprint(*def)},
                          {"expiresAt", iso8601_utc(now + seconds(ttl))}});
+}
+
+ParsedResponse Daemon::handle_status(const json::object& p) const {
+  const std::string job = string_param(p, "job").value_or("");
+  if (!job.empty() && !engine_->config().find(job))
+    return fail(Fault::unknown_job, "unknown job '" + job + "'");
+  const StatusQuery query{job, bool_param(p, "brief")};
+  return ParsedResponse::success_text(
+      render_status(engine_->config(), engine_->state(), info_, query, clock_.now()));
 }
 
 ParsedResponse Daemon::handle_logs(const json::object& p) {

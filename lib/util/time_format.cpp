@@ -63,13 +63,39 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
+std::size_t format_iso8601_utc(TimeMs t, char* buf) {
+  UtcFields f = utc_fields(t);
+  if (f.year < 0 || f.year > 9999) {
+    return static_cast<std::size_t>(std::snprintf(buf, kIso8601BufferSize,
+                                                  "%04d-%02d-%02dT%02d:%02d:%02dZ", f.year, f.month,
+                                                  f.day, f.hour, f.minute, f.second));
+  }
+  // Hand-written digits: status renders thousands of times, and snprintf dominated it.
+  auto two = [](char* p, int v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  two(buf, f.year / 100);
+  two(buf + 2, f.year % 100);
+  buf[4] = '-';
+  two(buf + 5, f.month);
+  buf[7] = '-';
+  two(buf + 8, f.day);
+  buf[10] = 'T';
+  two(buf + 11, f.hour);
+  buf[13] = ':';
+  two(buf + 14, f.minute);
+  buf[16] = ':';
+  two(buf + 17, f.second);
+  buf[19] = 'Z';
+  buf[20] = '\0';
+  return 20;
+}
+
 std::string iso8601_utc(TimeMs t) {
   if (t == 0) return "";
-  UtcFields f = utc_fields(t);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", f.year, f.month, f.day, f.hour,
-                f.minute, f.second);
-  return buf;
+  char buf[kIso8601BufferSize];
+  return std::string(buf, format_iso8601_utc(t, buf));
 }
 
 std::string compact_utc_stamp(TimeMs t) {

@@ -1,6 +1,7 @@
 // Time formats shown to people and stored in files (SPEC §9: ISO 8601 UTC in --json output).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +13,11 @@ namespace opsd {
 
 // "2026-11-24T04:28:54Z": UTC, milliseconds dropped (rounded toward the past). 0 -> "".
 std::string iso8601_utc(TimeMs t);
+
+// The same text (also for t == 0: the epoch) written into `buf` of at least
+// kIso8601BufferSize bytes, NUL-terminated, without allocating. Returns its length.
+constexpr std::size_t kIso8601BufferSize = 32;
+std::size_t format_iso8601_utc(TimeMs t, char* buf);
 
 // Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)" ('T' may be a space; 'Z' may be
 // lower case). Fraction digits beyond milliseconds are truncated. A time without a zone is

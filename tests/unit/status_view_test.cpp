@@ -12,6 +12,7 @@ using opsd::Job;
 using opsd::JobRuntime;
 using opsd::JobState;
 using opsd::State;
+using opsd::StatusQuery;
 
 namespace {
 
@@ -46,17 +47,25 @@ State scan_running() {
 
 DaemonInfo info() { return DaemonInfo{"1.2.3", 99, kNow - 60'000, "/c", "/s", "/sock", "print"}; }
 
+// The answer as a document, for assertions.
+json::object status(const Config& c, const State& s, StatusQuery q = {}) {
+  return json::parse(opsd::render_status(c, s, info(), q, kNow)).as_object();
+}
+
 }  // namespace
 
 TEST_CASE("status renders every configured job in config order with the schema fields",
           "[status_view]") {
-  json::object out = opsd::render_status(two_jobs(), scan_running(), info(), "", kNow);
+  json::object out = status(two_jobs(), scan_running());
   CHECK(out.at("daemon").at("version") == "1.2.3");
   CHECK(out.at("daemon").at("pid") == 99);
+  CHECK(out.at("daemon").at("startedAt") == "2023-11-14T22:12:20Z");
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
+  CHECK(scan.size() == 21);  // the README's schema
   CHECK(scan.at("id") == "scan");
+  CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
   CHECK(scan.at("running") == true);
   CHECK(scan.at("pid") == 42);
@@ -64,7 +73,9 @@ TEST_CASE("status renders every configured job in config order with the schema f
   CHECK(scan.at("progress") == json::parse(R"({"done":3,"total":10})"));
   CHECK(scan.at("lastProgressAt") == "2023-11-14T22:13:19Z");
   CHECK(scan.at("probe").at("ok") == true);
+  CHECK(scan.at("probe").at("at") == "2023-11-14T22:13:19Z");
   CHECK(scan.at("lastEvent").at("reason") == "status: running");
+  CHECK(scan.at("lastEvent").at("from") == "starting");
   // A job never seen yet renders from a fresh runtime: stopped, nulls, no probe verdict.
   const json::object& idle = jobs[1].as_object();
   CHECK(idle.at("state") == "stopped");
@@ -72,29 +83,80 @@ TEST_CASE("status renders every configured job in config order with the schema f
   CHECK(idle.at("probe").at("ok").is_null());
   CHECK(idle.at("lastEvent").is_null());
   CHECK(out.at("outbox").at("pending") == 0);
+  CHECK(out.at("outbox").at("lastError").is_null());
 }
 
-TEST_CASE("status for one job keeps only that job", "[status_view]") {
-  json::object out = opsd::render_status(two_jobs(), scan_running(), info(), "idle", kNow);
+TEST_CASE("status for one job keeps only that job and its queue items", "[status_view]") {
+  State s = scan_running();
+  s.queue.push_back({"q-1", "scan", kNow, 0, "opsctl", "pending", std::nullopt, 0, 0, ""});
+  s.queue.push_back({"q-2", "idle", kNow, 0, "opsctl", "pending", std::nullopt, 0, 0, ""});
+  json::object out = status(two_jobs(), s, StatusQuery{"idle", false});
   REQUIRE(out.at("jobs").as_array().size() == 1);
   CHECK(out.at("jobs").as_array()[0].at("id") == "idle");
+  REQUIRE(out.at("queue").as_array().size() == 1);
+  CHECK(out.at("queue").as_array()[0].at("id") == "q-2");
 }
 
-TEST_CASE("a status answer outlives its render call and serializes as a plain value",
-          "[status_view]") {
-  json::value result = opsd::render_status(two_jobs(), scan_running(), info(), "", kNow);
-  json::value copy = json::parse(json::serialize(result));
-  CHECK(copy == result);
-  // make_result writes the same bytes as the framed object would.
-  std::string framed =
-      json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", 7}, {"result", result}}) + "\n";
-  CHECK(opsd::make_result(7, result) == framed);
-}
-
-TEST_CASE("render_job_status matches the job's entry of the full status", "[status_view]") {
+TEST_CASE("brief status keeps the table's fields and the unfinished queue items", "[status_view]") {
   State s = scan_running();
-  Config c = two_jobs();
-  json::object one = opsd::render_job_status(c.jobs[0], &s.jobs["scan"], kNow);
-  json::object out = opsd::render_status(c, s, info(), "", kNow);
-  CHECK(json::value(one) == out.at("jobs").as_array()[0]);
+  s.queue.push_back({"q-1", "scan", kNow, 0, "opsctl", "done", 0, kNow, kNow, ""});
+  s.queue.push_back({"q-2", "idle", kNow, 0, "opsctl", "pending", std::nullopt, 0, 0, ""});
+  json::object full = status(two_jobs(), s);
+  json::object brief = status(two_jobs(), s, StatusQuery{"", true});
+  const json::object& scan = brief.at("jobs").as_array()[0].as_object();
+  for (const char* key :
+       {"id", "kind", "state", "enabled", "pid", "progress", "lastProgressAt", "probe"}) {
+    INFO(key);
+    REQUIRE(scan.contains(key));
+    if (std::string_view(key) != "probe")
+      CHECK(scan.at(key) == full.at("jobs").as_array()[0].at(key));
+  }
+  CHECK(scan.size() == 8);
+  CHECK_FALSE(scan.at("probe").as_object().contains("at"));
+  CHECK(scan.at("probe").at("ok") == true);
+  REQUIRE(brief.at("queue").as_array().size() == 1);
+  CHECK(brief.at("queue").as_array()[0].at("id") == "q-2");
+  CHECK(full.at("queue").as_array().size() == 2);
+}
+
+TEST_CASE("status escapes what jobs and probes report", "[status_view]") {
+  State s = scan_running();
+  s.jobs["scan"].message = "line one\nsaid \"hi\" \\ done";
+  s.jobs["scan"].probe.ok = false;
+  s.jobs["scan"].probe.error = std::string("bad\x01byte");
+  json::object out = status(two_jobs(), s);
+  const json::object& scan = out.at("jobs").as_array()[0].as_object();
+  CHECK(scan.at("message") == "line one\nsaid \"hi\" \\ done");
+  CHECK(scan.at("probe").at("error") == "bad\x01byte");
+  CHECK(scan.at("probe").at("ok") == false);
+}
+
+TEST_CASE("auto-resumes count only the last hour's attempts", "[status_view]") {
+  State s = scan_running();
+  s.jobs["scan"].auto_resume_times = {kNow - 2 * 3600'000, kNow - 600'000, kNow - 1000};
+  s.jobs["scan"].auto_resumes_total = 3;
+  json::object out = status(two_jobs(), s);
+  CHECK(out.at("jobs").as_array()[0].at("autoResumes") == 2);
+  CHECK(out.at("jobs").as_array()[0].at("autoResumesTotal") == 3);
+}
+
+TEST_CASE("a status answer framed as a reply parses back to the same result", "[status_view]") {
+  std::string text = opsd::render_status(two_jobs(), scan_running(), info(), {}, kNow);
+  std::string framed = opsd::make_result_text(7, text);
+  CHECK(framed.back() == '\n');
+  opsd::ParsedResponse r = opsd::parse_response(framed.substr(0, framed.size() - 1));
+  REQUIRE(r.result);
+  CHECK(*r.result == json::parse(text));
+  CHECK(r.id == 7);
+}
+
+TEST_CASE("expired and consumed approvals are left out of status", "[status_view]") {
+  State s = scan_running();
+  s.approvals.push_back({"scan", "abc", kNow - 10, kNow + 1000, 0, "ok", false});
+  s.approvals.push_back({"scan", "abc", kNow - 10, kNow - 1, 0, "", false});
+  s.approvals.push_back({"scan", "abc", kNow - 10, kNow + 1000, 0, "", true});
+  json::object out = status(two_jobs(), s);
+  REQUIRE(out.at("approvals").as_array().size() == 1);
+  CHECK(out.at("approvals").as_array()[0].at("note") == "ok");
+  CHECK(out.at("approvals").as_array()[0].at("uid") == 0);
 }
