@@ -122,22 +122,28 @@ void check_probe(Checklist& c) {
 void check_notifier(const SelftestOptions& o, Checklist& c) {
   Result<boost::json::value> cfg = load_openclaw_json(o.paths.openclaw_config);
   std::optional<boost::json::value> json;
+  std::error_code ec;
   if (cfg)
     json = std::move(*cfg);
+  else if (std::filesystem::exists(o.paths.openclaw_config, ec))
+    // Present but unreadable: the target and token in it are lost to every send.
+    c.fail("openclaw config: " + cfg.error().message);
   else
     c.warn("openclaw config: " + cfg.error().message);
   TelegramSettings s = resolve_telegram(json, o.target, getenv_string);
-  if (!s.target.empty())
-    c.ok("telegram target " + s.target + " (from " + s.target_source + ")");
-  else
-    c.warn("no telegram target: set notify.target, --target or agents/channels in openclaw.json");
+  if (!s.target.empty()) c.ok("telegram target " + s.target + " (from " + s.target_source + ")");
   std::optional<std::string> bin = find_openclaw_binary(getenv_string("PATH").value_or(""));
   if (bin) c.ok("openclaw CLI found: " + *bin);
-  if (!s.token.empty())
-    c.ok("telegram bot token found (from " + s.token_source + ")");
-  else if (!bin)
-    c.warn("no openclaw CLI and no bot token: messages cannot be delivered (print-only works)");
-  for (const auto& p : s.problems) c.warn(p);
+  if (!s.token.empty()) c.ok("telegram bot token found (from " + s.token_source + ")");
+  // resolve_telegram names what is missing (target, token, a bad tokenFile). A missing token
+  // matters only without the openclaw CLI, which sends with its own.
+  for (const auto& p : s.problems) {
+    const bool missing_token = s.token.empty() && p.rfind("no Telegram bot token", 0) == 0;
+    if (missing_token && bin) continue;
+    c.warn(missing_token ? p + " (and no openclaw CLI: messages cannot be delivered; "
+                               "print-only works)"
+                         : p);
+  }
 }
 
 }  // namespace

@@ -100,6 +100,32 @@ class Selftest(unittest.TestCase):
             self.assertEqual(r.returncode, 1)
             self.assertIn("[FAIL]", r.stdout)
 
+    def test_selftest_fails_on_a_broken_openclaw_json_naming_line_and_column(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "net", "config"))
+            with open(os.path.join(d, "net", "config", "ops-jobs.json"), "w") as f:
+                json.dump({"version": 1, "jobs": []}, f)
+            with open(os.path.join(d, "openclaw.json"), "w") as f:
+                f.write("{\n  channels: { telegram: { allowFrom: ['42'] }\n")  # unclosed
+            env = dict(os.environ)
+            env.pop("OPENCLAW_CONFIG_PATH", None)
+            r = opsctl("--state-dir", d, "selftest", env=env)
+            self.assertEqual(r.returncode, 1, r.stdout)
+            fail = [l for l in r.stdout.splitlines() if l.startswith("[FAIL]")]
+            self.assertEqual(len(fail), 1, r.stdout)
+            self.assertIn("openclaw.json:", fail[0])
+
+    def test_selftest_only_warns_when_openclaw_json_is_absent(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "net", "config"))
+            with open(os.path.join(d, "net", "config", "ops-jobs.json"), "w") as f:
+                json.dump({"version": 1, "jobs": []}, f)
+            env = dict(os.environ)
+            env.pop("OPENCLAW_CONFIG_PATH", None)
+            r = opsctl("--state-dir", d, "selftest", env=env)
+            self.assertEqual(r.returncode, 0, r.stdout)
+            self.assertIn("[warn] openclaw config", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()
