@@ -363,6 +363,7 @@ class InstallTree(unittest.TestCase):
                     "share/opsd/config-examples/ops-jobs.json",
                     "share/opsd/config-examples/ops-jobs.schema.json",
                     "share/bash-completion/completions/opsctl",
+                    "share/zsh/site-functions/_opsctl",
                     "share/doc/opsd/README.md"):
             self.assertTrue(os.path.isfile(os.path.join(prefix, rel)), rel)
         with open(os.path.join(prefix, "share/opsd/config-examples/ops-jobs.schema.json")) as f:
@@ -409,6 +410,38 @@ class InstallTree(unittest.TestCase):
                          ["backup", "scan-music", "scan-photos"])
         self.assertEqual(self.complete("stop", "backup", "", env={"OPENCLAW_STATE_DIR": state}),
                          [])
+
+    def zcomplete(self, *words, env=None):
+        """What zsh completion offers after `words` (the last one is being typed)."""
+        if shutil.which("zsh") is None:
+            self.skipTest("zsh not found")
+        compdir = os.path.join(install_prefix(self), "share/zsh/site-functions")
+        self.assertTrue(os.path.isfile(os.path.join(compdir, "_opsctl")))
+        tmp = tempfile.mkdtemp(prefix="opsd-zsh-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        out = os.path.join(tmp, "out")
+        driver = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zsh_complete.zsh")
+        r = subprocess.run(["zsh", "-f", driver, compdir, out, "opsctl"] + list(words),
+                           capture_output=True, text=True, timeout=30,
+                           env=dict(os.environ, **(env or {})))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(out) if os.path.exists(out) else open(os.devnull) as f:
+            return sorted(set(x for x in f.read().split("\n") if x))
+
+    def test_zsh_completion_offers_commands_options_and_job_ids(self):
+        self.assertEqual(self.zcomplete("st"), ["start", "status", "stop"])
+        self.assertIn("--print-only", self.zcomplete("tick", "--"))
+        self.assertIn("--state-dir", self.zcomplete("tick", "--"))
+        state = tempfile.mkdtemp(prefix="opsd-compl-")
+        self.addCleanup(shutil.rmtree, state, True)
+        os.makedirs(os.path.join(state, "net", "config"))
+        with open(os.path.join(state, "net", "config", "ops-jobs.json"), "w") as f:
+            json.dump({"version": 1, "jobs": [{"id": "scan-photos"}, {"id": "scan-music"},
+                                              {"id": "backup"}]}, f)
+        self.assertEqual(self.zcomplete("--state-dir", state, "start", "scan"),
+                         ["scan-music", "scan-photos"])
+        self.assertEqual(self.zcomplete("logs", "", env={"OPENCLAW_STATE_DIR": state}),
+                         ["backup", "scan-music", "scan-photos"])
 
 
 class ManPageHelp(unittest.TestCase):
