@@ -1,6 +1,8 @@
 #include "notify/outbox.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "notify/split_message.hpp"
 
@@ -44,8 +46,26 @@ TimeMs ChatPacer::ready_at(const std::string& chat) const {
 
 void ChatPacer::record_send(const std::string& chat, TimeMs now) { last_sent_[chat] = now; }
 
-void outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
-                    TimeMs now) {
+namespace {
+
+// Drops the oldest items matching `pick` until at most `keep` of them remain.
+template <typename Pick>
+std::size_t trim_oldest(State& s, std::size_t keep, Pick pick) {
+  const auto n = static_cast<std::size_t>(std::count_if(s.outbox.begin(), s.outbox.end(), pick));
+  if (n <= keep) return 0;
+  std::vector<std::uint64_t> seqs;
+  for (const OutboxItem& i : s.outbox)
+    if (pick(i)) seqs.push_back(i.seq);
+  std::sort(seqs.begin(), seqs.end());
+  const std::uint64_t last_dropped = seqs[n - keep - 1];
+  std::erase_if(s.outbox, [&](const OutboxItem& i) { return pick(i) && i.seq <= last_dropped; });
+  return n - keep;
+}
+
+}  // namespace
+
+std::size_t outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
+                           TimeMs now) {
   for (std::string& piece : split_message(text, kTelegramMaxChars)) {
     if (only_whitespace(piece)) continue;
     OutboxItem item;
@@ -57,6 +77,15 @@ void outbox_enqueue(State& s, const std::string& text, bool alert, const std::st
     item.next_attempt_at = now;
     s.outbox.push_back(std::move(item));
   }
+  const std::size_t routine =
+      trim_oldest(s, kOutboxMaxRoutine, [](const OutboxItem& i) { return !i.alert; });
+  const std::size_t any = trim_oldest(s, kOutboxMaxItems, [](const OutboxItem&) { return true; });
+  if (routine + any > 0) {
+    s.outbox_last_error = "outbox full: dropped " + std::to_string(routine) +
+                          " old routine report(s) and " + std::to_string(any) +
+                          " old alert(s) while messages could not be delivered";
+  }
+  return routine + any;
 }
 
 const OutboxItem* outbox_next_due(const State& s, TimeMs now, const ChatPacer* pacer) {

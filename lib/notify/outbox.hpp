@@ -28,11 +28,20 @@ class ChatPacer {
   std::map<std::string, TimeMs, std::less<>> last_sent_;
 };
 
+// How many messages wait at most while Telegram is unreachable. Routine reports are
+// superseded by newer ones, so past kOutboxMaxRoutine the oldest routine ones go first;
+// alerts go only past kOutboxMaxItems (the state file, rewritten on each change, stays
+// bounded: at most about 4 MB of text).
+inline constexpr std::size_t kOutboxMaxRoutine = 100;
+inline constexpr std::size_t kOutboxMaxItems = 1000;
+
 // Splits `text` (split_message.hpp) and appends one item per piece with increasing seq,
 // due at `now`. Pieces consisting only of whitespace are dropped (Telegram rejects them).
-// `target` "" means the caller resolves the chat at send time.
-void outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
-                    TimeMs now);
+// `target` "" means the caller resolves the chat at send time. Then trims the outbox to the
+// caps above, oldest first; returns how many messages that dropped (State::outbox_last_error
+// says so too).
+std::size_t outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
+                           TimeMs now);
 
 // The item to send now, or nullptr. Head-of-line: only the lowest seq is ever due, so
 // messages arrive in order; it is due when its next_attempt_at has come and, with a pacer,

@@ -198,3 +198,33 @@ TEST_CASE("outbox: at most one message per second per chat with a pacer", "[outb
   CHECK(opsd::outbox_next_due(s, kNow + 1000, &pacer) != nullptr);
   CHECK(pacer.ready_at("other") == 0);
 }
+
+TEST_CASE("outbox: past the routine cap the oldest routine reports go, alerts stay", "[outbox]") {
+  State s;
+  opsd::outbox_enqueue(s, "alert 0", true, "1", kNow);
+  for (std::size_t i = 0; i < opsd::kOutboxMaxRoutine; ++i)
+    CHECK(opsd::outbox_enqueue(s, "routine " + std::to_string(i), false, "1", kNow) == 0);
+  CHECK(s.outbox_last_error.empty());
+  CHECK(opsd::outbox_enqueue(s, "routine new", false, "1", kNow) == 1);
+  CHECK(opsd::outbox_enqueue(s, "alert 1", true, "1", kNow) == 0);
+  REQUIRE(s.outbox.size() == opsd::kOutboxMaxRoutine + 2);
+  CHECK(s.outbox.front().text == "alert 0");  // the oldest message of all, kept: an alert
+  CHECK(s.outbox[1].text == "routine 1");     // "routine 0" was dropped
+  CHECK(s.outbox[s.outbox.size() - 2].text == "routine new");
+  CHECK(s.outbox.back().text == "alert 1");
+  CHECK(s.outbox_last_error.find("dropped 1 old routine") != std::string::npos);
+  // Order is kept: seq still increases along the outbox.
+  for (std::size_t i = 1; i < s.outbox.size(); ++i) CHECK(s.outbox[i - 1].seq < s.outbox[i].seq);
+}
+
+TEST_CASE("outbox: past the overall cap even the oldest alerts go", "[outbox]") {
+  State s;
+  for (std::size_t i = 0; i < opsd::kOutboxMaxItems; ++i)
+    opsd::outbox_enqueue(s, "alert " + std::to_string(i), true, "1", kNow);
+  CHECK(s.outbox.size() == opsd::kOutboxMaxItems);
+  CHECK(opsd::outbox_enqueue(s, "alert last", true, "1", kNow) == 1);
+  CHECK(s.outbox.size() == opsd::kOutboxMaxItems);
+  CHECK(s.outbox.front().text == "alert 1");
+  CHECK(s.outbox.back().text == "alert last");
+  CHECK(s.outbox_last_error.find("1 old alert(s)") != std::string::npos);
+}
