@@ -21,6 +21,29 @@ constexpr auto kFollowInterval = std::chrono::milliseconds(500);
 // A tick waits for every probe; give it more than the default RPC timeout.
 constexpr auto kTickTimeout = std::chrono::minutes(5);
 
+// Prints why a call failed; returns the exit code.
+int report_failure(const CtlContext& ctx, const ClientError& e) {
+  if (e.kind == ClientError::Kind::unreachable) {
+    ctx.err << "opsctl: opsd is not reachable at " << ctx.paths.socket << " (" << e.message
+            << ").\nStart it with 'opsd --state-dir " << ctx.paths.state_dir
+            << "' or 'systemctl --user start opsd'.\n";
+    return kExitUnreachable;
+  }
+  if (e.kind == ClientError::Kind::rpc && e.rpc) {
+    if (ctx.json) {
+      ctx.out << json::serialize(
+                     json::object{{"error", json::object{{"code", static_cast<int>(e.rpc->code)},
+                                                         {"fault", e.rpc->name()},
+                                                         {"message", e.rpc->message}}}})
+              << "\n";
+    }
+    ctx.err << "opsctl: " << e.rpc->message << "\n";
+    return exit_code_for(e.rpc->code);
+  }
+  ctx.err << "opsctl: " << e.message << "\n";
+  return kExitFailed;
+}
+
 // Calls the daemon; on failure prints why and sets `code`.
 std::optional<json::value> call(const CtlContext& ctx, const std::string& method,
                                 const json::object& params, int& code,
@@ -32,26 +55,7 @@ std::optional<json::value> call(const CtlContext& ctx, const std::string& method
     code = kExitOk;
     return std::move(*v);
   }
-  const ClientError& e = std::get<ClientError>(r);
-  if (e.kind == ClientError::Kind::unreachable) {
-    ctx.err << "opsctl: opsd is not reachable at " << ctx.paths.socket << " (" << e.message
-            << ").\nStart it with 'opsd --state-dir " << ctx.paths.state_dir
-            << "' or 'systemctl --user start opsd'.\n";
-    code = kExitUnreachable;
-  } else if (e.kind == ClientError::Kind::rpc && e.rpc) {
-    if (ctx.json) {
-      ctx.out << json::serialize(
-                     json::object{{"error", json::object{{"code", static_cast<int>(e.rpc->code)},
-                                                         {"fault", e.rpc->name()},
-                                                         {"message", e.rpc->message}}}})
-              << "\n";
-    }
-    ctx.err << "opsctl: " << e.rpc->message << "\n";
-    code = exit_code_for(e.rpc->code);
-  } else {
-    ctx.err << "opsctl: " << e.message << "\n";
-    code = kExitFailed;
-  }
+  code = report_failure(ctx, std::get<ClientError>(r));
   return std::nullopt;
 }
 
@@ -94,14 +98,22 @@ int ctl_call(const CtlContext& ctx, const std::string& method, const json::objec
 int ctl_status(const CtlContext& ctx, const std::string& job) {
   json::object params;
   if (!job.empty()) params["job"] = job;
+  if (ctx.json) {
+    // Printed as the daemon wrote it: no parse and re-serialization of a large answer.
+    Client client(ctx.paths.socket, std::chrono::seconds(30));
+    auto r = client.call_text("status", params);
+    if (auto* e = std::get_if<ClientError>(&r)) return report_failure(ctx, *e);
+    ctx.out << std::get<std::string>(r) << "\n";
+    return kExitOk;
+  }
   // The table needs a few fields of each job: the daemon sends only those.
-  if (!ctx.json) params["brief"] = true;
+  params["brief"] = true;
   int code = kExitOk;
   // The answer lives in this arena: thousands of values, none freed one by one.
   json::monotonic_resource arena;
   auto v = call(ctx, "status", params, code, std::chrono::seconds(30), &arena);
   if (!v) return code;
-  if (ctx.json || !v->is_object()) {
+  if (!v->is_object()) {
     ctx.out << json::serialize(*v) << "\n";
     return kExitOk;
   }

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <boost/json/serialize.hpp>
+
 #include "rpc/protocol.hpp"
 
 namespace opsd {
@@ -63,14 +65,13 @@ bool wait_ready(int fd, short events, Clock::time_point deadline) {
 Client::Client(std::string socket_path, std::chrono::milliseconds timeout)
     : socket_path_(std::move(socket_path)), timeout_(timeout) {}
 
-std::variant<boost::json::value, ClientError> Client::call(std::string_view method,
-                                                           const boost::json::object& params,
-                                                           boost::json::storage_ptr sp) {
+std::variant<std::string, ClientError> Client::exchange(std::string_view method,
+                                                        const boost::json::object& params,
+                                                        std::int64_t id) {
   using Kind = ClientError::Kind;
   const auto deadline = Clock::now() + timeout_;
   const std::string at = " (socket " + socket_path_ + ")";
 
-  const std::int64_t id = next_id_++;
   const std::string request = make_request(method, params, id);
   if (frame_too_long(request.size() - 1)) {
     return fail(Kind::protocol, "request for " + std::string(method) + " exceeds 1 MiB");
@@ -143,7 +144,36 @@ std::variant<boost::json::value, ClientError> Client::call(std::string_view meth
     }
   }
 
-  ParsedResponse reply = parse_response(*line, std::move(sp));
+  return std::move(*line);
+}
+
+std::variant<boost::json::value, ClientError> Client::call(std::string_view method,
+                                                           const boost::json::object& params,
+                                                           boost::json::storage_ptr sp) {
+  const std::int64_t id = next_id_++;
+  auto line = exchange(method, params, id);
+  if (auto* e = std::get_if<ClientError>(&line)) return std::move(*e);
+  return interpret(std::get<std::string>(line), id, std::move(sp));
+}
+
+std::variant<std::string, ClientError> Client::call_text(std::string_view method,
+                                                         const boost::json::object& params) {
+  const std::int64_t id = next_id_++;
+  auto line = exchange(method, params, id);
+  if (auto* e = std::get_if<ClientError>(&line)) return std::move(*e);
+  const std::string& text = std::get<std::string>(line);
+  if (auto result = framed_result_text(text, id)) return std::string(*result);
+  auto v = interpret(text, id, {});
+  if (auto* e = std::get_if<ClientError>(&v)) return std::move(*e);
+  return boost::json::serialize(std::get<boost::json::value>(v));
+}
+
+std::variant<boost::json::value, ClientError> Client::interpret(const std::string& line,
+                                                                std::int64_t id,
+                                                                boost::json::storage_ptr sp) {
+  using Kind = ClientError::Kind;
+  const std::string at = " (socket " + socket_path_ + ")";
+  ParsedResponse reply = parse_response(line, std::move(sp));
   if (!reply.protocol_error.empty()) return fail(Kind::protocol, reply.protocol_error + at);
   if (reply.error) {
     // An error about the frame itself (oversize, refused peer) may carry a null id.

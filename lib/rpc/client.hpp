@@ -38,9 +38,23 @@ class Client {
                                                      const boost::json::object& params,
                                                      boost::json::storage_ptr sp = {});
 
+  // The same call, returning the result as JSON text: opsd's own framing is passed through
+  // without parsing (a status answer with thousands of jobs), any other is parsed and
+  // serialized.
+  std::variant<std::string, ClientError> call_text(std::string_view method,
+                                                   const boost::json::object& params);
+
   const std::string& socket_path() const { return socket_path_; }
 
  private:
+  // Connects, sends request `id` and returns the reply line.
+  std::variant<std::string, ClientError> exchange(std::string_view method,
+                                                  const boost::json::object& params,
+                                                  std::int64_t id);
+  // The reply line as a result or an error.
+  std::variant<boost::json::value, ClientError> interpret(const std::string& line, std::int64_t id,
+                                                          boost::json::storage_ptr sp);
+
   std::string socket_path_;
   std::chrono::milliseconds timeout_;
   std::int64_t next_id_ = 1;

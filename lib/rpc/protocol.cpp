@@ -103,6 +103,14 @@ std::string make_result_text(const json::value& id, std::string_view result_json
   return out;
 }
 
+std::optional<std::string_view> framed_result_text(std::string_view line, std::int64_t id) {
+  const std::string prefix = R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"result":)";
+  if (line.size() <= prefix.size() + 1 || line.substr(0, prefix.size()) != prefix ||
+      line.back() != '}')
+    return std::nullopt;
+  return line.substr(prefix.size(), line.size() - prefix.size() - 1);
+}
+
 std::string make_result(const json::value& id, const json::value& result) {
   // The same bytes as framing {"jsonrpc", "id", "result"}, without a deep copy of `result`.
   return make_result_text(id, json::serialize(result));

@@ -56,6 +56,12 @@ std::string make_error(const boost::json::value& id, const RpcError& e);
 std::string make_request(std::string_view method, const boost::json::object& params,
                          std::int64_t id);
 
+// The result's JSON text when `line` (without "\n") is framed exactly as make_result_text
+// frames it for request `id`; nullopt for any other line (errors, other servers' layouts).
+// Lets a client pass a large answer through without parsing and re-serializing it; the
+// text is trusted as opsd's own serialization.
+std::optional<std::string_view> framed_result_text(std::string_view line, std::int64_t id);
+
 // A reply: result or error (a handler's return value, or a parsed response line).
 // `protocol_error` is non-empty when a parsed line was not a JSON-RPC 2.0 response at all;
 // then neither result nor error is set.

@@ -184,3 +184,37 @@ TEST_CASE("client times out when the daemon accepts but never answers", "[rpc]")
   CHECK(err.kind == Kind::timeout);
   CHECK(std::chrono::steady_clock::now() - start < 2s);
 }
+
+TEST_CASE("call_text passes opsd's framing through and re-serializes any other", "[rpc]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/opsd.sock";
+  {
+    // Bytes a parser would change (escapes, number form) come through as sent.
+    FakeDaemon d(
+        path,
+        std::string(R"({"jsonrpc":"2.0","id":{id},"result":{"n":1.50,"s":"\u0041"}})") + "\n");
+    auto r = opsd::Client(path, 5s).call_text("status", {});
+    REQUIRE(std::holds_alternative<std::string>(r));
+    CHECK(std::get<std::string>(r) == R"({"n":1.50,"s":"\u0041"})");
+  }
+  ::unlink(path.c_str());
+  {
+    FakeDaemon d(
+        path, std::string(R"({"result": {"s": "\u0041"}, "id": {id}, "jsonrpc": "2.0"})") + "\n");
+    auto r = opsd::Client(path, 5s).call_text("status", {});
+    REQUIRE(std::holds_alternative<std::string>(r));
+    CHECK(std::get<std::string>(r) == R"({"s":"A"})");
+  }
+  ::unlink(path.c_str());
+  {
+    FakeDaemon d(
+        path,
+        std::string(
+            R"({"jsonrpc":"2.0","id":{id},"error":{"code":1001,"message":"unknown job 'x'"}})") +
+            "\n");
+    auto r = opsd::Client(path, 5s).call_text("status", {});
+    REQUIRE(std::holds_alternative<opsd::ClientError>(r));
+    CHECK(std::get<opsd::ClientError>(r).kind == Kind::rpc);
+    CHECK(std::get<opsd::ClientError>(r).rpc->code == opsd::Fault::unknown_job);
+  }
+}

@@ -130,6 +130,23 @@ TEST_CASE("make_result round-trips through parse_response", "[rpc]") {
   CHECK(r.id == json::value("x"));
 }
 
+TEST_CASE("framed_result_text finds the result text of opsd's own framing only", "[rpc]") {
+  const std::string text = R"({"jobs":[{"id":"a"}],"n":"}"})";
+  std::string line = opsd::make_result_text(42, text);
+  line.pop_back();  // the "\n"
+  auto got = opsd::framed_result_text(line, 42);
+  REQUIRE(got);
+  CHECK(*got == text);
+  CHECK_FALSE(opsd::framed_result_text(line, 43));  // another request's reply
+  std::string err = opsd::make_error(42, {Fault::unknown_job, "no"});
+  err.pop_back();
+  CHECK_FALSE(opsd::framed_result_text(err, 42));
+  // Same members in another order or with spaces: not ours, parse it instead.
+  CHECK_FALSE(opsd::framed_result_text(R"({"id":42,"jsonrpc":"2.0","result":1})", 42));
+  CHECK_FALSE(opsd::framed_result_text(R"({"jsonrpc": "2.0", "id": 42, "result": 1})", 42));
+  CHECK_FALSE(opsd::framed_result_text(R"({"jsonrpc":"2.0","id":42,"result":)", 42));
+}
+
 TEST_CASE("every fault survives make_error and parse_response", "[rpc]") {
   for (int code : {-32700, -32600, -32601, -32602, -32603, 1001, 1002, 1003, 1004, 1005, 1006, 1007,
                    1008, 1009, 1010}) {
