@@ -161,7 +161,7 @@ Actions Engine::on_one_shot_finished(const std::string& job_id, const std::strin
     else if (job->kind == JobKind::one_shot_read)
       finish_read(*job, item, exit_code, output_tail, now, out);
   } else if (queue_item_id.empty()) {  // removed from the config while it ran
-    std::erase_if(chains_,
+    std::erase_if(state_.write_chains,
                   [&](const WriteChain& c) { return c.job_id == job_id && !c.write_exit; });
   }
   run_queue(now, out);
