@@ -175,7 +175,8 @@ void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
     enqueue_after(job, exit_code == 0, now, out);
     return;
   }
-  // A verification whose chain this daemon does not know (it ran the write before a restart).
+  // A verification whose chain is not in the state (a state file written before chains were
+  // persisted): reported on its own.
   const Job* verified = nullptr;
   if (item && item->source.starts_with(kAfterSource)) {
     const Job* parent = config_.find(std::string_view(item->source).substr(kAfterSource.size()));

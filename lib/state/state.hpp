@@ -3,6 +3,7 @@
 // state/state_store.hpp. All times are wall-clock ms since the epoch (util/clock.hpp), 0 = never.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
