@@ -175,6 +175,7 @@ Actions Engine::on_startup(TimeMs now) {
     }
     if (polled(job, rt)) rt.next_poll_at = now;
   }
+  restore_chains(now, out);
   dirty_ = true;
   Actions due = on_timer(now);
   out.insert(out.end(), due.begin(), due.end());

@@ -196,6 +196,10 @@ class Engine {
   void settle_chains(TimeMs now, Actions& out);
   // Chain verifications whose queue items were skipped or dropped count as failed.
   void settle_skipped_verifications(TimeMs now, Actions& out);
+  // After a restart (state_.write_chains as persisted): a write that had not ended has an
+  // unknown outcome (alerted, never run again, its verifications still run); a commands.verify
+  // that had not ended runs again.
+  void restore_chains(TimeMs now, Actions& out);
 
   Config config_;
   State state_;
@@ -208,7 +212,6 @@ class Engine {
   std::function<int(TimeMs)> local_minute_;
   std::function<std::string(const Job&)> fingerprint_;
   std::vector<AuditEvent> audit_;
-  std::vector<WriteChain> chains_;  // write runs whose verification is not settled yet
 };
 
 }  // namespace opsd

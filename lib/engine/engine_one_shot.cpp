@@ -161,7 +161,7 @@ Actions Engine::on_one_shot_finished(const std::string& job_id, const std::strin
     else if (job->kind == JobKind::one_shot_read)
       finish_read(*job, item, exit_code, output_tail, now, out);
   } else if (queue_item_id.empty()) {  // removed from the config while it ran
-    std::erase_if(chains_,
+    std::erase_if(state_.write_chains,
                   [&](const WriteChain& c) { return c.job_id == job_id && !c.write_exit; });
   }
   run_queue(now, out);
@@ -175,7 +175,8 @@ void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
     enqueue_after(job, exit_code == 0, now, out);
     return;
   }
-  // A verification whose chain this daemon does not know (it ran the write before a restart).
+  // A verification whose chain is not in the state (a state file written before chains were
+  // persisted): reported on its own.
   const Job* verified = nullptr;
   if (item && item->source.starts_with(kAfterSource)) {
     const Job* parent = config_.find(std::string_view(item->source).substr(kAfterSource.size()));

@@ -14,6 +14,9 @@ namespace {
 // At most this many bytes of a command's output go into an audit entry.
 constexpr std::size_t kAuditOutputBytes = 800;
 
+constexpr std::string_view kWriteOutcomeUnknown =
+    "opsd restarted while the write ran; its outcome is unknown";
+
 const char* basis_text(ApprovalBasis basis) {
   switch (basis) {
     case ApprovalBasis::one_time:
@@ -73,7 +76,7 @@ Outcome Engine::run_write(const Job& job, TimeMs now, std::int64_t uid) {
   chain.job_id = job.id;
   chain.uid = uid;
   chain.started_at = now;
-  chains_.push_back(std::move(chain));
+  state_.write_chains.push_back(std::move(chain));
   direct_running_.insert(job.id);
   o.message = "running " + job.id + " (" + basis_text(check.basis) + ")";
   o.actions.push_back(LaunchOneShot{job.id, "", false});
@@ -82,14 +85,14 @@ Outcome Engine::run_write(const Job& job, TimeMs now, std::int64_t uid) {
 
 void Engine::finish_write(const Job& job, int exit_code, const std::string& output, TimeMs now,
                           Actions& out) {
-  auto it = std::find_if(chains_.rbegin(), chains_.rend(),
+  auto it = std::find_if(state_.write_chains.rbegin(), state_.write_chains.rend(),
                          [&](const WriteChain& c) { return c.job_id == job.id && !c.write_exit; });
-  if (it == chains_.rend()) {  // not started through run_write (should not happen)
+  if (it == state_.write_chains.rend()) {  // not started through run_write (should not happen)
     WriteChain fresh;
     fresh.job_id = job.id;
     fresh.started_at = now;
-    chains_.push_back(std::move(fresh));
-    it = chains_.rbegin();
+    state_.write_chains.push_back(std::move(fresh));
+    it = state_.write_chains.rbegin();
   }
   WriteChain& chain = *it;
   chain.write_exit = exit_code;
@@ -128,7 +131,7 @@ void Engine::finish_write(const Job& job, int exit_code, const std::string& outp
 
 bool Engine::finish_chain_item(const Job& /*job*/, const QueueItem& item, int exit_code,
                                const std::string& output, TimeMs now, Actions& out) {
-  for (auto& chain : chains_) {
+  for (auto& chain : state_.write_chains) {
     if (auto i = chain.pending(item.id, "")) {
       end_verification(chain, *i, exit_code, output, item.started_at, now, out);
       settle_chains(now, out);
@@ -144,7 +147,7 @@ Actions Engine::on_verify_finished(const std::string& job_id, int exit_code,
   dirty_ = true;
   direct_running_.erase(job_id);
   bool known = false;
-  for (auto& chain : chains_) {
+  for (auto& chain : state_.write_chains) {
     if (chain.job_id != job_id) continue;
     if (auto i = chain.pending("", kVerifyCommand)) {
       end_verification(chain, *i, exit_code, output_tail, chain.verify_started_at, now, out);
@@ -182,7 +185,7 @@ void Engine::end_verification(WriteChain& chain, std::size_t index, int exit_cod
 }
 
 void Engine::settle_chains(TimeMs now, Actions& out) {
-  for (auto it = chains_.begin(); it != chains_.end();) {
+  for (auto it = state_.write_chains.begin(); it != state_.write_chains.end();) {
     const ChainOutcome outcome = chain_outcome(*it);
     if (outcome == ChainOutcome::pending) {
       ++it;
@@ -215,8 +218,10 @@ void Engine::settle_chains(TimeMs now, Actions& out) {
                                "no verification could run: verify by hand");
         break;
       case ChainOutcome::write_failed:
-        what = "write_failed";
-        s.state = "❌ write failed (exit=" + std::to_string(*chain.write_exit) + ")";
+        what = chain.write_note.empty() ? "write_failed" : "write_outcome_unknown";
+        s.state = chain.write_note.empty()
+                      ? "❌ write failed (exit=" + std::to_string(*chain.write_exit) + ")"
+                      : "❌ write outcome unknown (" + chain.write_note + ")";
         if (!chain.verifications.empty()) {
           s.info = tr(locale(), "验证: ", "verification: ") + summary;
           // The failure itself was alerted when the write ended; ring again only for bad news.
@@ -234,14 +239,60 @@ void Engine::settle_chains(TimeMs now, Actions& out) {
     // A failed write without verifications was reported in full when it ended.
     const bool reported = outcome == ChainOutcome::write_failed && chain.verifications.empty();
     if (!reported) out.push_back(Notify{std::move(s), alert});
-    it = chains_.erase(it);
+    it = state_.write_chains.erase(it);
     dirty_ = true;
   }
 }
 
+void Engine::restore_chains(TimeMs now, Actions& out) {
+  if (state_.write_chains.empty()) return;
+  dirty_ = true;
+  for (auto& chain : state_.write_chains) {
+    const Job* job = config_.find(chain.job_id);
+    if (job && job->kind != JobKind::one_shot_write) job = nullptr;
+    if (!chain.write_exit) {
+      // It may have finished, failed or still run: it is never run again, and its
+      // verifications (as after a success) tell the operator what actually happened.
+      chain.write_exit = -1;
+      chain.write_note = std::string(kWriteOutcomeUnknown);
+      AuditEvent e = event_of("write_exit", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
+                              -1, chain.write_note, now);
+      e.duration_ms = std::max<TimeMs>(0, now - chain.started_at);
+      audit_.push_back(std::move(e));
+      if (job) {
+        for (auto& q : enqueue_after(*job, true, now, out))
+          chain.verifications.push_back(Verification{q.job_id, q.item_id, std::nullopt, false, ""});
+        if (!job->commands.verify.empty())
+          chain.verifications.push_back(
+              Verification{std::string(kVerifyCommand), "", std::nullopt, false, ""});
+      }
+      ReportSection s = chain_section(job, chain.job_id);
+      s.state = "❌ write outcome unknown";
+      s.info = chain.write_note;
+      s.action_required =
+          tr(locale(), "请检查写任务是否已生效", "check whether the write took effect");
+      if (const std::string names = verification_names(chain); !names.empty())
+        s.action_required += tr(locale(), "（验证仍会运行：", " (verification still runs: ") +
+                             names + tr(locale(), "）", ")");
+      out.push_back(Notify{std::move(s), true});
+    }
+    // commands.verify is read-only: one that had not ended (or not started) runs again.
+    if (auto i = chain.pending("", kVerifyCommand)) {
+      if (job && !job->commands.verify.empty() && !direct_running_.contains(job->id)) {
+        chain.verify_started_at = now;
+        direct_running_.insert(job->id);
+        out.push_back(LaunchOneShot{job->id, "", true});
+      } else if (!job || job->commands.verify.empty()) {
+        end_verification(chain, *i, -1, "commands.verify is no longer configured", 0, now, out);
+      }
+    }
+  }
+  settle_chains(now, out);
+}
+
 void Engine::settle_skipped_verifications(TimeMs now, Actions& out) {
   bool any = false;
-  for (auto& chain : chains_) {
+  for (auto& chain : state_.write_chains) {
     for (std::size_t i = 0; i < chain.verifications.size(); ++i) {
       const Verification& v = chain.verifications[i];
       if (v.exit_code || v.item_id.empty()) continue;

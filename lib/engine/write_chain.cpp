@@ -2,23 +2,6 @@
 
 namespace opsd {
 
-bool WriteChain::settled() const {
-  if (!write_exit) return false;
-  for (const auto& v : verifications)
-    if (!v.exit_code) return false;
-  return true;
-}
-
-std::optional<std::size_t> WriteChain::pending(std::string_view item_id,
-                                               std::string_view name) const {
-  for (std::size_t i = 0; i < verifications.size(); ++i) {
-    const Verification& v = verifications[i];
-    if (v.exit_code) continue;
-    if (!item_id.empty() ? v.item_id == item_id : (v.item_id.empty() && v.name == name)) return i;
-  }
-  return std::nullopt;
-}
-
 ChainOutcome chain_outcome(const WriteChain& chain) {
   if (!chain.settled()) return ChainOutcome::pending;
   if (*chain.write_exit != 0) return ChainOutcome::write_failed;

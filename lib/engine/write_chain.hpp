@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/state.hpp"
 #include "util/clock.hpp"
 
 namespace opsd {
@@ -17,28 +18,8 @@ namespace opsd {
 // The name of the commands.verify step among a chain's verifications.
 inline constexpr std::string_view kVerifyCommand = "commands.verify";
 
-struct Verification {
-  std::string name;              // the verifying job id, or kVerifyCommand
-  std::string item_id;           // its queue item; "" for commands.verify
-  std::optional<int> exit_code;  // set once it ended; -1 when it was skipped or never ran
-  bool passed = false;           // exit 0 and no ACTION REQUIRED / ALERT in its output
-  std::string output;            // its output tail (or why it was skipped)
-};
-
-struct WriteChain {
-  std::string job_id;
-  std::int64_t uid = -1;          // the caller who ran the write
-  TimeMs started_at = 0;          // the write was launched
-  std::optional<int> write_exit;  // set when the write ended
-  TimeMs verify_started_at = 0;   // commands.verify was launched (0: it was not)
-  std::vector<Verification> verifications;
-
-  // The write and every verification have ended.
-  bool settled() const;
-  // Index of the unfinished verification named by `item_id` ("" with kVerifyCommand: the
-  // commands.verify step); nullopt when there is none.
-  std::optional<std::size_t> pending(std::string_view item_id, std::string_view name) const;
-};
+// Verification and WriteChain (plain data) live in state/state.hpp: State persists unsettled
+// chains so that a restart does not lose them.
 
 enum class ChainOutcome {
   pending,              // not settled yet

@@ -41,4 +41,21 @@ std::optional<JobState> parse_job_state(std::string_view s) {
   return std::nullopt;
 }
 
+bool WriteChain::settled() const {
+  if (!write_exit) return false;
+  for (const auto& v : verifications)
+    if (!v.exit_code) return false;
+  return true;
+}
+
+std::optional<std::size_t> WriteChain::pending(std::string_view item_id,
+                                               std::string_view name) const {
+  for (std::size_t i = 0; i < verifications.size(); ++i) {
+    const Verification& v = verifications[i];
+    if (v.exit_code) continue;
+    if (!item_id.empty() ? v.item_id == item_id : (v.item_id.empty() && v.name == name)) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace opsd

@@ -3,6 +3,7 @@
 // state/state_store.hpp. All times are wall-clock ms since the epoch (util/clock.hpp), 0 = never.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -118,6 +119,33 @@ struct ApprovalRecord {
   bool consumed = false;
 };
 
+// One verification of a write run: an after-job's queue item or the job's commands.verify.
+struct Verification {
+  std::string name;              // the verifying job id, or "commands.verify"
+  std::string item_id;           // its queue item; "" for commands.verify
+  std::optional<int> exit_code;  // set once it ended; -1 when it was skipped or never ran
+  bool passed = false;           // exit 0 and no ACTION REQUIRED / ALERT in its output
+  std::string output;            // its output tail (or why it was skipped)
+};
+
+// The verification chain of one write run (SPEC §6), kept until it is settled and reported so
+// that it survives a daemon restart. The engine drives it (engine/write_chain.hpp).
+struct WriteChain {
+  std::string job_id;
+  std::int64_t uid = -1;          // the caller who ran the write
+  TimeMs started_at = 0;          // the write was launched
+  std::optional<int> write_exit;  // set when the write ended; -1 with write_note when unknown
+  std::string write_note;         // why write_exit is not the write's own ("" = it is)
+  TimeMs verify_started_at = 0;   // commands.verify was launched (0: it was not)
+  std::vector<Verification> verifications;
+
+  // The write and every verification have ended.
+  bool settled() const;
+  // Index of the unfinished verification named by `item_id` ("" with name "commands.verify":
+  // the commands.verify step); nullopt when there is none.
+  std::optional<std::size_t> pending(std::string_view item_id, std::string_view name) const;
+};
+
 struct State {
   int version = 1;
   std::map<std::string, JobRuntime, std::less<>> jobs;
@@ -127,6 +155,7 @@ struct State {
   std::uint64_t next_outbox_seq = 1;
   std::string outbox_last_error;  // last permanent delivery error, shown in status
   std::vector<ApprovalRecord> approvals;
+  std::vector<WriteChain> write_chains;  // write runs whose verification is not settled yet
   TimeMs saved_at = 0;
   static constexpr std::size_t kMaxQueue = 200;
 };

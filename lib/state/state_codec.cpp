@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include "state/state_fields.hpp"
+#include "state/write_chain_codec.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -15,109 +17,21 @@ namespace json = boost::json;
 
 namespace {
 
-// ---- tolerant readers: a missing or wrong-typed field yields the default ----
-
-const json::value* field(const json::object& o, std::string_view key) { return o.if_contains(key); }
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  return v ? v->if_object() : nullptr;
-}
-
-const json::array* array_at(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  return v ? v->if_array() : nullptr;
-}
-
-std::optional<std::string> opt_string(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  if (!v || !v->is_string()) return std::nullopt;
-  return std::string(v->get_string());
-}
-
-std::string get_string(const json::object& o, std::string_view key) {
-  return opt_string(o, key).value_or("");
-}
-
-std::optional<bool> opt_bool(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  if (!v || !v->is_bool()) return std::nullopt;
-  return v->get_bool();
-}
-
-bool get_bool(const json::object& o, std::string_view key, bool def = false) {
-  return opt_bool(o, key).value_or(def);
-}
-
-// Integers, and fractional numbers without a fraction (1.0), within int64.
-std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  if (!v) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() <= std::uint64_t(std::numeric_limits<std::int64_t>::max()))
-    return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double()) {
-    double d = v->get_double();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18)
-      return static_cast<std::int64_t>(d);
-  }
-  return std::nullopt;
-}
-
-std::int64_t get_int(const json::object& o, std::string_view key, std::int64_t def = 0) {
-  return opt_int(o, key).value_or(def);
-}
-
-int get_int32(const json::object& o, std::string_view key, int def = 0) {
-  std::int64_t v = get_int(o, key, def);
-  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) return def;
-  return static_cast<int>(v);
-}
-
-std::uint64_t get_u64(const json::object& o, std::string_view key, std::uint64_t def = 0) {
-  const json::value* v = field(o, key);
-  if (v && v->is_uint64()) return v->get_uint64();
-  std::optional<std::int64_t> i = opt_int(o, key);
-  return i && *i >= 0 ? static_cast<std::uint64_t>(*i) : def;
-}
-
-// A time: integer = ms (opsd), fractional number = seconds (the original's float(time.time())),
-// string = ISO 8601. Anything else, or a negative/unparseable value, is 0 (never).
-TimeMs time_value(const json::value& v) {
-  if (v.is_int64()) return std::max<std::int64_t>(v.get_int64(), 0);
-  if (v.is_uint64()) return v.get_uint64() <= 9'000'000'000'000'000ULL ? TimeMs(v.get_uint64()) : 0;
-  if (v.is_double()) {
-    double ms = v.get_double() * 1000.0;
-    return std::isfinite(ms) && ms > 0 && ms < 9e18 ? static_cast<TimeMs>(std::llround(ms)) : 0;
-  }
-  if (v.is_string()) {
-    Result<TimeMs> t = parse_iso8601(v.get_string());
-    return t ? std::max<TimeMs>(*t, 0) : 0;
-  }
-  return 0;
-}
-
-TimeMs get_time(const json::object& o, std::string_view key) {
-  const json::value* v = field(o, key);
-  return v ? time_value(*v) : 0;
-}
-
-// The first of `keys` present with a usable time.
-TimeMs get_time_any(const json::object& o, std::initializer_list<std::string_view> keys) {
-  for (std::string_view k : keys)
-    if (TimeMs t = get_time(o, k)) return t;
-  return 0;
-}
-
-std::optional<std::int64_t> positive(std::optional<std::int64_t> v) {
-  return v && *v > 0 ? v : std::nullopt;
-}
-
-// Encoding allocates every value from `sp`, one arena per encoded state (no malloc churn).
-
-json::value opt_json(const std::optional<std::int64_t>& v, const json::storage_ptr& sp) {
-  return v ? json::value(*v, sp) : json::value(nullptr, sp);
-}
+using state_detail::array_at;
+using state_detail::get_bool;
+using state_detail::get_int;
+using state_detail::get_int32;
+using state_detail::get_string;
+using state_detail::get_time;
+using state_detail::get_time_any;
+using state_detail::get_u64;
+using state_detail::object_at;
+using state_detail::opt_bool;
+using state_detail::opt_int;
+using state_detail::opt_json;
+using state_detail::opt_string;
+using state_detail::positive;
+using state_detail::time_value;
 
 // ---- jobs ----
 
@@ -367,6 +281,7 @@ json::value encode_state(const State& s) {
   o["nextOutboxSeq"] = s.next_outbox_seq;
   o["outboxLastError"] = s.outbox_last_error;
   o["approvals"] = encode_list(s.approvals, encode_approval, sp);
+  o["writeChains"] = state_detail::encode_write_chains(s.write_chains, sp);
   return o;
 }
 
@@ -394,6 +309,7 @@ Result<State> decode_state(const json::value& v) {
   s.next_outbox_seq = std::max(get_u64(*o, "nextOutboxSeq", 1), next_seq);
   s.outbox_last_error = get_string(*o, "outboxLastError");
   s.approvals = decode_list<ApprovalRecord>(*o, "approvals", decode_approval);
+  s.write_chains = state_detail::decode_write_chains(*o);
   return s;
 }
 

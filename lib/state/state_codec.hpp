@@ -2,7 +2,8 @@
 //
 // Layout, compatible with the original tool's file: top level `version` (1), `updatedAt`
 // (ISO 8601 UTC), `jobs` {id: {...}}, `queue` [...]; plus opsd's own `nextQueueId`, `outbox`,
-// `nextOutboxSeq`, `outboxLastError`, `approvals`. Per-job and per-item keys are camelCase;
+// `nextOutboxSeq`, `outboxLastError`, `approvals`, `writeChains` (unsettled verification chains of
+// write runs; shape in state/write_chain_codec.hpp). Per-job and per-item keys are camelCase;
 // opsd writes times as integer milliseconds since the epoch (0 = never).
 //
 // Reading the original's per-job keys, so an upgrade keeps stall timers and dedup state:

@@ -41,6 +41,19 @@ State busy_state() {
   a.fingerprint = "abc";
   a.expires_at = kNow + 1000;
   s.approvals.push_back(a);
+  opsd::WriteChain c;
+  c.job_id = "write";
+  c.uid = 1000;
+  c.started_at = kNow - 3000;
+  c.write_exit = 0;
+  c.verify_started_at = kNow - 2000;
+  c.verifications.push_back({"check", "q-7", 0, true, "rows ok"});
+  c.verifications.push_back({"commands.verify", "", std::nullopt, false, ""});
+  s.write_chains.push_back(c);
+  opsd::WriteChain running;
+  running.job_id = "write";
+  running.started_at = kNow - 10;
+  s.write_chains.push_back(running);
   return s;
 }
 
@@ -69,4 +82,60 @@ TEST_CASE("an encoded state outlives its State and can be edited like a plain va
   CHECK(copy == v);
   CHECK(copy.at("jobs").at("job-1").at("pid") == 101);
   CHECK(copy.at("jobs").at("job-0").at("message").as_string().size() == 1000);
+}
+
+TEST_CASE("unsettled write chains survive encode and decode field by field", "[state_codec]") {
+  auto decoded = opsd::decode_state(json::parse(json::serialize(opsd::encode_state(busy_state()))));
+  REQUIRE(decoded);
+  REQUIRE(decoded->write_chains.size() == 2);
+  const opsd::WriteChain& c = decoded->write_chains[0];
+  CHECK(c.job_id == "write");
+  CHECK(c.uid == 1000);
+  CHECK(c.started_at == kNow - 3000);
+  CHECK(c.write_exit == 0);
+  CHECK(c.write_note.empty());
+  CHECK(c.verify_started_at == kNow - 2000);
+  REQUIRE(c.verifications.size() == 2);
+  CHECK(c.verifications[0].name == "check");
+  CHECK(c.verifications[0].item_id == "q-7");
+  CHECK(c.verifications[0].exit_code == 0);
+  CHECK(c.verifications[0].passed);
+  CHECK(c.verifications[0].output == "rows ok");
+  CHECK(c.verifications[1].name == "commands.verify");
+  CHECK_FALSE(c.verifications[1].exit_code);
+  CHECK(c.pending("", "commands.verify") == 1u);
+  // A write that had not ended yet keeps "no exit" (null), not 0.
+  CHECK_FALSE(decoded->write_chains[1].write_exit);
+  CHECK(decoded->write_chains[1].uid == -1);
+}
+
+TEST_CASE("a state file without writeChains loads with no chains", "[state_codec]") {
+  auto decoded = opsd::decode_state(json::parse(R"({"version": 1, "jobs": {}, "queue": []})"));
+  REQUIRE(decoded);
+  CHECK(decoded->write_chains.empty());
+  decoded = opsd::decode_state(json::parse(R"({"version": 1, "writeChains": {"w": 1}})"));
+  REQUIRE(decoded);
+  CHECK(decoded->write_chains.empty());
+}
+
+TEST_CASE("malformed write chain entries are skipped, the rest load", "[state_codec]") {
+  auto decoded = opsd::decode_state(json::parse(R"({"version": 1, "writeChains": [
+      7, "w", {"uid": 5}, {"jobId": ""},
+      {"jobId": "w", "uid": "me", "writeExit": "zero", "startedAt": -4,
+       "verifications": [3, {"itemId": "q-1"}, {"name": "v", "exitCode": 1.5, "passed": true},
+                         {"name": "x", "exitCode": 99999999999, "passed": true}]}]})"));
+  REQUIRE(decoded);
+  REQUIRE(decoded->write_chains.size() == 1);
+  const opsd::WriteChain& c = decoded->write_chains[0];
+  CHECK(c.job_id == "w");
+  CHECK(c.uid == -1);
+  CHECK_FALSE(c.write_exit);
+  CHECK(c.started_at == 0);
+  REQUIRE(c.verifications.size() == 2);
+  CHECK(c.verifications[0].name == "v");
+  // An exit code that is not an int leaves the verification unfinished, never "passed".
+  CHECK_FALSE(c.verifications[0].exit_code);
+  CHECK_FALSE(c.verifications[0].passed);
+  CHECK_FALSE(c.verifications[1].exit_code);
+  CHECK_FALSE(c.verifications[1].passed);
 }
