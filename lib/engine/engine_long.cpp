@@ -22,7 +22,10 @@ Actions Engine::on_probe_result(const std::string& job_id, const ProbeResult& re
   const Job* job = nullptr;
   JobRuntime* rt = long_runtime(job_id, &job);
   if (shutting_down_ || !rt) return out;
-  dirty_ = true;
+  // Most probes find nothing new: then only the probe's own times change, and the state
+  // file (every job) is not rewritten for them. Anything else marks it dirty.
+  JobRuntime before = *rt;
+  const std::uint64_t next_queue_id = state_.next_queue_id;
   probing_.erase(job_id);
   if (!result.report) {
     // A probe failure is recorded and never changes the job's state.
@@ -40,6 +43,9 @@ Actions Engine::on_probe_result(const std::string& job_id, const ProbeResult& re
     report_long(*job, *rt, note, now, out);
   }
   if (probe_again_.erase(job_id)) rt->next_poll_at = now;
+  if (!out.empty() || state_.next_queue_id != next_queue_id ||
+      !same_but_probe_times(std::move(before), *rt))
+    dirty_ = true;
   return out;
 }
 

@@ -11,6 +11,12 @@ constexpr std::array<JobState, 9> kAllStates = {
     JobState::backoff, JobState::given_up,  JobState::stopping};
 }  // namespace
 
+bool same_but_probe_times(JobRuntime a, const JobRuntime& b) {
+  a.probe.at = b.probe.at;
+  a.next_poll_at = b.next_poll_at;
+  return a == b;
+}
+
 std::string_view to_string(JobState s) {
   switch (s) {
     case JobState::stopped:

@@ -38,6 +38,8 @@ struct JobEvent {
   JobState from = JobState::stopped;
   JobState to = JobState::stopped;
   std::string reason;
+
+  bool operator==(const JobEvent&) const = default;
 };
 
 // The outcome of the last status probe.
@@ -46,6 +48,8 @@ struct ProbeRecord {
   std::string error;  // reason of the last failure, "" when ok
   TimeMs at = 0;      // when the last probe finished
   int consecutive_failures = 0;
+
+  bool operator==(const ProbeRecord&) const = default;
 };
 
 // Everything opsd remembers about one job.
@@ -80,7 +84,14 @@ struct JobRuntime {
   std::string last_autorun_note;  // last blocked/suppressed resume note reported
   std::deque<JobEvent> history;   // newest last, at most kMaxHistory
   static constexpr std::size_t kMaxHistory = 50;
+
+  bool operator==(const JobRuntime&) const = default;
 };
+
+// True when `a` and `b` differ at most in what each probe refreshes (probe.at, next_poll_at):
+// a restart loses nothing by not having the newer values, so such a change need not be written.
+// (Takes `a` by value: it is overwritten with b's probe times, then compared.)
+bool same_but_probe_times(JobRuntime a, const JobRuntime& b);
 
 // One item of the one-shot queue.
 struct QueueItem {

@@ -285,3 +285,45 @@ TEST_CASE("shutdown stops owned children without changing their persisted state"
   CHECK(e.on_timer(kT0 + seconds(999)).empty());
   CHECK_FALSE(e.next_deadline());
 }
+
+TEST_CASE("a probe that finds nothing new leaves the state clean; news makes it dirty",
+          "[engine]") {
+  Job scan = long_job("scan");
+  scan.policy.report_every_seconds = 3600;
+  scan.policy.poll_seconds = 60;
+  Engine e(config_of({scan}), State{});
+  (void)e.on_startup(kT0);
+  (void)e.on_probe_result("scan", running("k1"), kT0 + 100);  // first sight: news
+  CHECK(e.take_dirty());
+  // Same status, same progress, no report due: only the probe's times move.
+  CHECK(only<Notify>(e.on_probe_result("scan", running("k1"), kT0 + seconds(60))).empty());
+  CHECK_FALSE(e.take_dirty());
+  CHECK(rt_of(e, "scan").probe.at == kT0 + seconds(60));  // in memory all the same
+  // Progress moved: written.
+  (void)e.on_probe_result("scan", running("k2"), kT0 + seconds(120));
+  CHECK(e.take_dirty());
+  // A probe failure is news too (counted, shown in status).
+  (void)e.on_probe_result("scan", ProbeResult{std::nullopt, "timed out"}, kT0 + seconds(180));
+  CHECK(e.take_dirty());
+  // And so is its recovery.
+  (void)e.on_probe_result("scan", running("k2"), kT0 + seconds(240));
+  CHECK(e.take_dirty());
+}
+
+TEST_CASE("same_but_probe_times ignores only the probe's times", "[engine]") {
+  JobRuntime a;
+  a.progress_key = "k";
+  a.history.push_back({kT0, JobState::stopped, JobState::running, "status: running"});
+  JobRuntime b = a;
+  b.probe.at = kT0 + 5;
+  b.next_poll_at = kT0 + 60'000;
+  CHECK(same_but_probe_times(a, b));
+  b.probe.consecutive_failures = 1;
+  CHECK_FALSE(same_but_probe_times(a, b));
+  b = a;
+  b.history.back().reason = "progress moved";
+  CHECK_FALSE(same_but_probe_times(a, b));
+  b = a;
+  b.last_report_at = kT0;
+  CHECK_FALSE(same_but_probe_times(a, b));
+}
