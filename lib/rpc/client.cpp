@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -17,6 +18,9 @@ namespace opsd {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Least free space offered to one recv.
+constexpr std::size_t kMinRead = 64 * 1024;
 
 #if defined(MSG_NOSIGNAL)
 constexpr int kSendFlags = MSG_NOSIGNAL;
@@ -62,10 +66,21 @@ bool wait_ready(int fd, short events, Clock::time_point deadline) {
 
 }  // namespace
 
+std::pair<char*, std::size_t> ReplyBuffer::space(std::size_t at_least) {
+  if (cap_ - size_ < at_least) {
+    const std::size_t cap = std::max(cap_ * 2, size_ + at_least);
+    std::unique_ptr<char[]> grown(new char[cap]);  // default-initialized: not zero-filled
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+    data_ = std::move(grown);
+    cap_ = cap;
+  }
+  return {data_.get() + size_, cap_ - size_};
+}
+
 Client::Client(std::string socket_path, std::chrono::milliseconds timeout)
     : socket_path_(std::move(socket_path)), timeout_(timeout) {}
 
-std::variant<std::string, ClientError> Client::exchange(std::string_view method,
+std::variant<ReplyBuffer, ClientError> Client::exchange(std::string_view method,
                                                         const boost::json::object& params,
                                                         std::int64_t id) {
   using Kind = ClientError::Kind;
@@ -128,23 +143,34 @@ std::variant<std::string, ClientError> Client::exchange(std::string_view method,
     }
   }
 
-  FrameBuffer frames(kMaxReplyBytes);
-  std::optional<std::string> line;
-  char chunk[64 * 1024];
-  while (!(line = frames.next_line())) {
-    if (frames.oversized()) return fail(Kind::protocol, "reply exceeds 64 MiB" + at);
-    const ssize_t n = ::recv(fd.get(), chunk, sizeof(chunk), 0);
+  // The reply is read straight into one growing buffer that is never zero-filled: a status
+  // answer is hundreds of kB, and every byte touched or copied costs page faults.
+  ReplyBuffer reply;
+  std::size_t scanned = 0;
+  for (;;) {
+    const std::string_view got = reply.view();
+    if (const std::size_t nl = got.find('\n', scanned); nl != std::string_view::npos) {
+      if (nl > kMaxReplyBytes) break;
+      reply.truncate(nl > 0 && got[nl - 1] == '\r' ? nl - 1 : nl);
+      return reply;
+    }
+    scanned = got.size();
+    if (scanned > kMaxReplyBytes) break;
+    auto [dest, room] = reply.space(kMinRead);
+    const ssize_t n = ::recv(fd.get(), dest, room, 0);
     if (n > 0) {
-      frames.append(std::string_view(chunk, static_cast<std::size_t>(n)));
-    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      reply.commit(static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
       return fail(Kind::protocol, "opsd closed the connection without a reply" + at);
-    } else if (errno != EINTR && !wait_ready(fd.get(), POLLIN, deadline)) {
+    }
+    if (errno != EINTR && !wait_ready(fd.get(), POLLIN, deadline)) {
       return fail(Kind::timeout,
                   "no reply from opsd within " + std::to_string(timeout_.count()) + " ms" + at);
     }
   }
-
-  return std::move(*line);
+  return fail(Kind::protocol, "reply exceeds 64 MiB" + at);
 }
 
 std::variant<boost::json::value, ClientError> Client::call(std::string_view method,
@@ -153,7 +179,7 @@ std::variant<boost::json::value, ClientError> Client::call(std::string_view meth
   const std::int64_t id = next_id_++;
   auto line = exchange(method, params, id);
   if (auto* e = std::get_if<ClientError>(&line)) return std::move(*e);
-  return interpret(std::get<std::string>(line), id, std::move(sp));
+  return interpret(std::get<ReplyBuffer>(line).view(), id, std::move(sp));
 }
 
 std::variant<std::string, ClientError> Client::call_text(std::string_view method,
@@ -161,14 +187,14 @@ std::variant<std::string, ClientError> Client::call_text(std::string_view method
   const std::int64_t id = next_id_++;
   auto line = exchange(method, params, id);
   if (auto* e = std::get_if<ClientError>(&line)) return std::move(*e);
-  const std::string& text = std::get<std::string>(line);
+  const std::string_view text = std::get<ReplyBuffer>(line).view();
   if (auto result = framed_result_text(text, id)) return std::string(*result);
   auto v = interpret(text, id, {});
   if (auto* e = std::get_if<ClientError>(&v)) return std::move(*e);
   return boost::json::serialize(std::get<boost::json::value>(v));
 }
 
-std::variant<boost::json::value, ClientError> Client::interpret(const std::string& line,
+std::variant<boost::json::value, ClientError> Client::interpret(std::string_view line,
                                                                 std::int64_t id,
                                                                 boost::json::storage_ptr sp) {
   using Kind = ClientError::Kind;

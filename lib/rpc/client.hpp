@@ -1,13 +1,16 @@
 // Client: the blocking JSON-RPC caller opsctl uses. Plain POSIX sockets, no Asio.
 #pragma once
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "rpc/fault.hpp"
@@ -23,6 +26,21 @@ struct ClientError {
   } kind;
   std::string message;
   std::optional<RpcError> rpc;
+};
+
+// Bytes read from the socket, in a buffer that grows without zero-filling.
+class ReplyBuffer {
+ public:
+  std::string_view view() const { return {data_.get(), size_}; }
+  // Free space of at least `at_least` bytes after the data, for the next read.
+  std::pair<char*, std::size_t> space(std::size_t at_least);
+  void commit(std::size_t n) { size_ += n; }  // n bytes were written into space()
+  void truncate(std::size_t n) { size_ = std::min(size_, n); }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t cap_ = 0;
 };
 
 class Client {
@@ -48,11 +66,11 @@ class Client {
 
  private:
   // Connects, sends request `id` and returns the reply line.
-  std::variant<std::string, ClientError> exchange(std::string_view method,
+  std::variant<ReplyBuffer, ClientError> exchange(std::string_view method,
                                                   const boost::json::object& params,
                                                   std::int64_t id);
   // The reply line as a result or an error.
-  std::variant<boost::json::value, ClientError> interpret(const std::string& line, std::int64_t id,
+  std::variant<boost::json::value, ClientError> interpret(std::string_view line, std::int64_t id,
                                                           boost::json::storage_ptr sp);
 
   std::string socket_path_;

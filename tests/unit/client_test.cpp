@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <thread>
 
 #include "rpc/protocol.hpp"
@@ -217,4 +218,22 @@ TEST_CASE("call_text passes opsd's framing through and re-serializes any other",
     CHECK(std::get<opsd::ClientError>(r).kind == Kind::rpc);
     CHECK(std::get<opsd::ClientError>(r).rpc->code == opsd::Fault::unknown_job);
   }
+}
+
+TEST_CASE("reply buffer keeps its bytes across growth and truncates", "[rpc]") {
+  opsd::ReplyBuffer b;
+  std::string expected;
+  for (int round = 0; round < 40; ++round) {  // well past several doublings
+    auto [dest, room] = b.space(1000);
+    REQUIRE(room >= 1000);
+    const std::string chunk(1000, static_cast<char>('a' + round % 26));
+    std::memcpy(dest, chunk.data(), chunk.size());
+    b.commit(chunk.size());
+    expected += chunk;
+  }
+  CHECK(b.view() == expected);
+  b.truncate(5);
+  CHECK(b.view() == "aaaaa");
+  b.truncate(50);  // never grows
+  CHECK(b.view().size() == 5);
 }
