@@ -21,6 +21,7 @@
 
 #include "process/log_writer.hpp"
 #include "process/spawn.hpp"
+#include "process/spawner.hpp"
 
 namespace opsd {
 
@@ -31,6 +32,7 @@ struct CommandRunner::State {
       : ex(std::move(executor)), max_concurrent(std::max<std::size_t>(max, 1)) {}
 
   asio::any_io_executor ex;
+  Spawner* spawner = nullptr;  // the runner's; null once the runner is destroyed
   std::size_t max_concurrent;
   std::size_t active = 0;
   std::deque<std::pair<RunSpec, std::function<void(CommandOutput)>>> queue;
@@ -138,8 +140,8 @@ asio::awaitable<void> read_stderr(std::shared_ptr<Run> run) {
   if (tail.size() > kStderrTail) tail.erase(0, tail.size() - kStderrTail);
 }
 
-asio::awaitable<void> wait_exit(std::shared_ptr<Run> run, ChildProcess& proc) {
-  Result<int> code = co_await wait_for_exit(proc);
+asio::awaitable<void> wait_exit(std::shared_ptr<Run> run, UniqueFd pidfd) {
+  Result<int> code = co_await wait_for_exit(run->pgid, std::move(pidfd));
   run->result.exit_code = code ? *code : -1;
   if (run->open_streams == 0) co_return;
   asio::steady_timer linger(co_await asio::this_coro::executor, kLingerAfterExit);
@@ -152,15 +154,23 @@ asio::awaitable<void> wait_exit(std::shared_ptr<Run> run, ChildProcess& proc) {
   if (run->open_streams > 0) run->kill_and_stop();  // grandchildren still hold the output
 }
 
+// One command from its spawn request to its callback.
+struct Pending {
+  RunSpec spec;  // argv, cwd and env are moved into the spawn request
+  std::function<void(CommandOutput)> done;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
 // Watches a spawned command until it is done or the deadline kills it.
 asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpec& spec,
-                                         ChildProcess proc, Pipe out, Pipe err) {
-  auto pgid = static_cast<std::int64_t>(proc.id());
+                                         PipedChild piped) {
+  auto pgid = piped.child.pid();
   auto run = std::make_shared<Run>(st->ex, pgid);
-  run->out.assign(out.read_end.release());
-  run->err.assign(err.read_end.release());
+  run->out.assign(piped.stdout_read.release());
+  run->err.assign(piped.stderr_read.release());
   if (!spec.log_path.empty()) run->log.emplace(spec.log_path);
   st->groups.insert(pgid);
+  UniqueFd pidfd = piped.child.release();  // waited for below; killed by ~CommandRunner
   asio::steady_timer deadline(st->ex, spec.timeout);
   deadline.async_wait([run](boost::system::error_code ec) {
     if (ec || run->finished) return;
@@ -168,7 +178,7 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
     run->kill_and_stop();
   });
   co_await (read_stdout(run, spec.stdout_cap, spec.kill_on_overflow) && read_stderr(run) &&
-            wait_exit(run, proc));
+            wait_exit(run, std::move(pidfd)));
   run->finished = true;
   deadline.cancel();
   st->groups.erase(pgid);
@@ -177,36 +187,42 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
 
 void start_next(const std::shared_ptr<State>& st);
 
-asio::awaitable<void> run_one(std::shared_ptr<State> st, RunSpec spec,
-                              std::function<void(CommandOutput)> done) {
-  auto started = std::chrono::steady_clock::now();
-  CommandOutput result;
-  try {
-    auto out = make_pipe();
-    auto err = make_pipe();
-    if (!out || !err) {
-      result.spawn_error = (!out ? out.error() : err.error()).message;
-    } else {
-      SpawnSpec spawn{spec.argv, spec.cwd, spec.env, out->write_end.get(), err->write_end.get()};
-      auto child = spawn_in_group(st->ex, spawn);
-      out->write_end.reset();
-      err->write_end.reset();
-      if (!child) {
-        result.spawn_error = child.error().message;
-      } else {
-        result = co_await supervise(st, spec, std::move(child).value(), std::move(*out),
-                                    std::move(*err));
-      }
-    }
-  } catch (const std::exception& e) {
-    result.spawn_error = std::string("internal error: ") + e.what();
-  }
+void finish(const std::shared_ptr<State>& st, Pending& p, CommandOutput result) {
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
+                           std::chrono::steady_clock::now() - p.started)
                            .count();
   --st->active;
   start_next(st);
-  if (!st->closed) done(std::move(result));
+  if (!st->closed) p.done(std::move(result));
+}
+
+asio::awaitable<void> supervise_and_finish(std::shared_ptr<State> st, std::shared_ptr<Pending> p,
+                                           PipedChild piped) {
+  CommandOutput result;
+  try {
+    result = co_await supervise(st, p->spec, std::move(piped));
+  } catch (const std::exception& e) {
+    result.spawn_error = std::string("internal error: ") + e.what();
+  }
+  finish(st, *p, std::move(result));
+}
+
+// Hands the command to the spawner; the rest happens on the executor when the child runs.
+void launch(const std::shared_ptr<State>& st, std::shared_ptr<Pending> p) {
+  SpawnSpec spawn;
+  spawn.argv = std::move(p->spec.argv);
+  spawn.cwd = std::move(p->spec.cwd);
+  spawn.env = std::move(p->spec.env);
+  st->spawner->spawn(std::move(spawn), st->ex, [st, p](Result<PipedChild> piped) {
+    if (st->closed) return;  // `piped` kills and reaps the child
+    if (!piped) {
+      CommandOutput result;
+      result.spawn_error = piped.error().message;
+      finish(st, *p, std::move(result));
+      return;
+    }
+    asio::co_spawn(st->ex, supervise_and_finish(st, p, std::move(piped).value()), log_unexpected);
+  });
 }
 
 void start_next(const std::shared_ptr<State>& st) {
@@ -214,18 +230,25 @@ void start_next(const std::shared_ptr<State>& st) {
     auto [spec, done] = std::move(st->queue.front());
     st->queue.pop_front();
     ++st->active;
-    asio::co_spawn(st->ex, run_one(st, std::move(spec), std::move(done)), log_unexpected);
+    launch(st, std::make_shared<Pending>(Pending{std::move(spec), std::move(done)}));
   }
 }
 
 }  // namespace
 
 CommandRunner::CommandRunner(asio::any_io_executor ex, std::size_t max_concurrent)
-    : state_(std::make_shared<State>(std::move(ex), max_concurrent)) {}
+    : state_(std::make_shared<State>(std::move(ex), max_concurrent)),
+      spawner_(std::make_unique<Spawner>()) {
+  state_->spawner = spawner_.get();
+}
 
 CommandRunner::~CommandRunner() {
   state_->closed = true;
   state_->queue.clear();
+  // Joins the spawner's thread: a spawn in progress still posts its child, which the closed
+  // state then kills and reaps (SpawnedChild); queued spawns are dropped.
+  spawner_.reset();
+  state_->spawner = nullptr;
   // Killed and reaped here: nothing is left behind as a zombie once the owner is gone.
   for (auto pgid : state_->groups) {
     ::kill(static_cast<pid_t>(-pgid), SIGKILL);

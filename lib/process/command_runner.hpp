@@ -15,6 +15,8 @@
 
 namespace opsd {
 
+class Spawner;
+
 struct RunSpec {
   std::vector<std::string> argv;  // no shell; argv[0] found like execvp, relative to cwd
   std::string cwd;                // "" = the daemon's own
@@ -28,7 +30,8 @@ struct RunSpec {
 };
 
 // Runs commands to completion, at most `max_concurrent` at once; the rest wait in FIFO order.
-// Single-threaded: run() and every callback happen on the executor. Destroying the runner
+// run() and every callback happen on the executor; children are started by a thread of the
+// runner's own (Spawner), so the loop does not wait for their exec. Destroying the runner
 // SIGKILLs the process groups of running commands, drops queued ones and calls no callback.
 class CommandRunner {
  public:
@@ -52,6 +55,7 @@ class CommandRunner {
 
  private:
   std::shared_ptr<State> state_;
+  std::unique_ptr<Spawner> spawner_;
 };
 
 }  // namespace opsd

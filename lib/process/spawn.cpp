@@ -93,6 +93,13 @@ void reap(int pid) {
   }
 }
 
+// /dev/null for children's stdin, opened once (close-on-exec) and shared by every spawn: one
+// open and close less per probe. -1 when it cannot be opened.
+int dev_null_fd() {
+  static const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+
 }  // namespace
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
@@ -114,6 +121,27 @@ Result<Pipe> make_pipe() {
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
+SpawnedChild& SpawnedChild::operator=(SpawnedChild&& other) noexcept {
+  if (this != &other) {
+    abandon();
+    pid_ = std::exchange(other.pid_, -1);
+    pidfd_ = std::move(other.pidfd_);
+  }
+  return *this;
+}
+
+UniqueFd SpawnedChild::release() {
+  pid_ = -1;
+  return std::move(pidfd_);
+}
+
+void SpawnedChild::abandon() {
+  if (pid_ <= 0) return;
+  ::kill(static_cast<pid_t>(-pid_), SIGKILL);
+  reap(static_cast<int>(std::exchange(pid_, -1)));
+  pidfd_.reset();
+}
+
 int exit_code_from_status(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) return -WTERMSIG(wait_status);
@@ -121,11 +149,16 @@ int exit_code_from_status(int wait_status) {
 }
 
 boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc) {
+  // Our own descriptor, opened in the overload: Boost 1.81 does not expose its one.
+  co_return co_await wait_for_exit(static_cast<std::int64_t>(proc.id()), UniqueFd());
+}
+
+boost::asio::awaitable<Result<int>> wait_for_exit(std::int64_t child, UniqueFd fd) {
   namespace asio = boost::asio;
   constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
   // Without a process descriptor (not Linux, or pidfd_open failed) the child is polled.
   constexpr auto kPollInterval = std::chrono::milliseconds(100);
-  const auto pid = static_cast<pid_t>(proc.id());
+  const auto pid = static_cast<pid_t>(child);
   if (pid <= 0) co_return Error{"no process to wait for"};
   auto ex = co_await asio::this_coro::executor;
   // Never complete inline: co_spawn may run this within the caller's launch, and an exit
@@ -133,13 +166,14 @@ boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc) {
   co_await asio::post(ex, asio::use_awaitable);
   asio::posix::stream_descriptor pidfd(ex);
 #if defined(__linux__) && defined(SYS_pidfd_open)
-  // Our own descriptor (Boost 1.81 does not expose its one); pidfd_open sets close-on-exec.
-  if (int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); fd >= 0) {
-    boost::system::error_code ec;
-    pidfd.assign(fd, ec);
-    if (ec) ::close(fd);
-  }
+  // pidfd_open sets close-on-exec.
+  if (fd.get() < 0) fd = UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
 #endif
+  if (fd.get() >= 0) {
+    boost::system::error_code ec;
+    pidfd.assign(fd.get(), ec);
+    if (!ec) fd.release();  // else closed with `fd`; the child is polled
+  }
   asio::steady_timer poll(ex);
   for (;;) {
     int status = 0;
@@ -158,7 +192,7 @@ boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc) {
   }
 }
 
-Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const SpawnSpec& spec) {
+Result<SpawnedChild> spawn_process(const SpawnSpec& spec) {
   if (spec.argv.empty()) return Error{"empty command"};
   const std::string& name = spec.argv.front();
   if (!spec.cwd.empty()) {
@@ -182,8 +216,8 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const S
   auto exe = resolve_executable(name, spec.cwd, path_env.empty() ? kDefaultPath : path_env);
   if (!exe) return exe.error();
 
-  UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  if (dev_null.get() < 0) return Error{std::string("/dev/null: ") + std::strerror(errno)};
+  const int dev_null = dev_null_fd();
+  if (dev_null < 0) return Error{std::string("/dev/null: ") + std::strerror(errno)};
 
   std::vector<char*> argv;
   argv.reserve(spec.argv.size() + 1);
@@ -195,7 +229,7 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const S
   envp.push_back(nullptr);
 
   SpawnSetup setup;
-  int rc = setup.prepare(dev_null.get(), spec.stdout_fd, spec.stderr_fd, spec.cwd);
+  int rc = setup.prepare(dev_null, spec.stdout_fd, spec.stderr_fd, spec.cwd);
   if (rc != 0) return Error{"cannot start `" + name + "`: " + std::strerror(rc)};
   // A name with a slash is exec'ed as written, after the chdir, as execvp would: scripts see
   // the same $0 as under the original tool. posix_spawn reaps a child that failed to exec.
@@ -212,13 +246,21 @@ Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const S
     reap(pid);
     return Error{"cannot watch `" + name + "`: pidfd_open: " + why};
   }
+  return SpawnedChild(pid, UniqueFd(pidfd));
+}
+
+Result<ChildProcess> spawn_in_group(boost::asio::any_io_executor /*ex*/, const SpawnSpec& spec) {
+  Result<SpawnedChild> child = spawn_process(spec);
+  if (!child) return child.error();
+  const auto pid = static_cast<pid_t>(child->pid());
   try {
     // Bound to a context that never runs: exits are awaited by wait_for_exit (see there).
-    return ChildProcess(launch_executor(), pid, pidfd);
+    ChildProcess proc(launch_executor(), pid, child->release().release());
+    return proc;
   } catch (const std::exception& e) {
     ::kill(-pid, SIGKILL);
     reap(pid);
-    return Error{"cannot watch `" + name + "`: " + e.what()};
+    return Error{"cannot watch `" + spec.argv.front() + "`: " + e.what()};
   }
 }
 

@@ -2,6 +2,7 @@
 // Internal to lib/process: shared by ChildSupervisor and CommandRunner.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,6 +52,31 @@ struct SpawnSpec {
   int stderr_fd = -1;             // the child's stderr (may equal stdout_fd)
 };
 
+// A child started by spawn_process and not handed over yet. Destroying it SIGKILLs its process
+// group and reaps it, so a spawn whose result nobody takes (a closed runner, a handler dropped
+// with its io_context) leaves nothing behind.
+class SpawnedChild {
+ public:
+  SpawnedChild() = default;
+  SpawnedChild(std::int64_t pid, UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  SpawnedChild(SpawnedChild&& other) noexcept
+      : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)) {}
+  SpawnedChild& operator=(SpawnedChild&& other) noexcept;
+  ~SpawnedChild() { abandon(); }
+  std::int64_t pid() const { return pid_; }  // == its process group; -1 once released
+  // Hands the child over: the caller now waits for it (wait_for_exit) and owns its pidfd.
+  UniqueFd release();
+
+ private:
+  void abandon();
+  std::int64_t pid_ = -1;
+  UniqueFd pidfd_;  // close-on-exec process descriptor
+};
+
+// spawn_in_group without the Boost.Process object: the pid and a pidfd. Safe to call from any
+// thread (it reads `environ` only when spec.env is empty; touches no shared state otherwise).
+Result<SpawnedChild> spawn_process(const SpawnSpec& spec);
+
 // Starts `spec` (posix_spawn, no copy of the daemon's memory) as the leader of a new process group
 // (pgid == pid), with signal dispositions and mask reset to defaults. Returns once exec succeeded.
 // Errors (missing executable, bad cwd, exec failure) name argv[0] or the directory; a child that
@@ -70,5 +96,7 @@ int exit_code_from_status(int wait_status);
 // only a hint: the child is reaped with WNOHANG and waited for again while it runs.
 // Completes after a post at the earliest, never inline. `proc` must outlive the wait.
 boost::asio::awaitable<Result<int>> wait_for_exit(ChildProcess& proc);
+// The same for a child known by its pid, watched through `pidfd` (invalid: opened here).
+boost::asio::awaitable<Result<int>> wait_for_exit(std::int64_t pid, UniqueFd pidfd);
 
 }  // namespace opsd

@@ -118,7 +118,9 @@ class Daemon {
   TickCapture* capture_ = nullptr;
   bool shutting_down_ = false;
   bool state_write_failed_ = false;
-  bool persist_pending_ = false;  // a coalesced write is scheduled on persist_timer_
+  // A coalesced write is due: scheduled on persist_timer_, or (during a forced tick) done by the
+  // write before the tick's reply.
+  bool persist_pending_ = false;
   bool rearm_pending_ = false;    // arm_timer() is scheduled on rearm_timer_
   bool release_pending_ = false;  // a heap release is scheduled on release_timer_
   std::chrono::steady_clock::duration last_write_cost_{};

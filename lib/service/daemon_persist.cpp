@@ -62,6 +62,9 @@ void Daemon::persist() {
 void Daemon::persist_soon() {
   if (persist_pending_) return;
   persist_pending_ = true;
+  // A forced tick writes everything it changed before its reply (handle_durably), once; writing
+  // the whole state every kPersistDelay meanwhile only stalled the loop between its probes.
+  if (capture_) return;
   persist_timer_.expires_after(std::max<std::chrono::steady_clock::duration>(
       kPersistDelay, last_write_cost_ * kWriteCostFactor));
   persist_timer_.async_wait([this](boost::system::error_code ec) {
