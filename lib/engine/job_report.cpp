@@ -103,9 +103,10 @@ std::string clip_utf8(std::string_view s, std::size_t max_bytes) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   if (s.size() <= max_bytes) return std::string(s);
-  std::size_t n = max_bytes;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n)) + "…";
+  s.remove_prefix(s.size() - max_bytes);
+  // Skip the continuation bytes of a sequence that was cut.
+  while (!s.empty() && (static_cast<unsigned char>(s.front()) & 0xC0) == 0x80) s.remove_prefix(1);
+  return "…" + std::string(s);
 }
 
 bool needs_attention(std::string_view output) {

@@ -37,7 +37,9 @@ std::string anomaly_action(const Job& job, const JobRuntime& rt, const std::stri
 // The info text of a recovery notice from the anomaly key that was reported.
 std::string recovery_info(std::string_view last_key, const std::string& locale);
 
-// `s` cut to at most `max_bytes` without splitting a UTF-8 sequence, whitespace-trimmed.
+// `s` whitespace-trimmed and, when longer than `max_bytes`, cut to its last `max_bytes` after
+// a "…" (the end of a command's output says how it ended: a final ALERT line survives),
+// without splitting a UTF-8 sequence.
 std::string clip_utf8(std::string_view s, std::size_t max_bytes);
 // Output asking for a person: contains "ACTION REQUIRED" or "ALERT".
 bool needs_attention(std::string_view output);

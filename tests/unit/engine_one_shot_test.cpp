@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/engine.hpp"
+#include "engine/job_report.hpp"
 #include "engine_fixture.hpp"
 
 using namespace opsd;
@@ -42,6 +43,29 @@ TEST_CASE("a one-shot read reports ACTION REQUIRED / ALERT output and non-zero e
   a = e.on_one_shot_finished("r", "", 2, "boom", kT0 + 5);
   REQUIRE(alerts(a).size() == 1);
   CHECK(alerts(a)[0].section.state == "failed (exit=2)");
+}
+
+TEST_CASE("a long one-shot output is reported by its end, where the ALERT line is", "[engine]") {
+  Engine e(config_of({read_job("r")}), State{});
+  REQUIRE(e.request_run("r", kT0).ok());
+  std::string output;
+  for (int i = 0; i < 100; ++i) output += "checked host-" + std::to_string(i) + ": ok\n";
+  output += "ALERT: disk /srv 97% full\n";
+  Actions a = e.on_one_shot_finished("r", "", 0, output, kT0 + 1);
+  REQUIRE(alerts(a).size() == 1);
+  const std::string info = alerts(a)[0].section.info;
+  CHECK(info.size() <= kMaxOutputInReport + std::string("…").size());
+  CHECK(info.rfind("…", 0) == 0);  // says it was cut
+  CHECK(info.size() >= std::string("ALERT: disk /srv 97% full").size());
+  CHECK(info.substr(info.size() - 25) == "ALERT: disk /srv 97% full");
+}
+
+TEST_CASE("clip_utf8 keeps the end and never splits a UTF-8 sequence", "[engine]") {
+  CHECK(clip_utf8("  short \n", 10) == "short");
+  CHECK(clip_utf8("abcdefghij", 4) == "…ghij");
+  // "é" is two bytes; a cut through it drops its second byte too.
+  CHECK(clip_utf8("xxé1234", 5) == "…1234");
+  CHECK(clip_utf8("xxé1234", 6) == "…é1234");
 }
 
 TEST_CASE("enqueued read jobs run one at a time after their notBefore", "[engine]") {
