@@ -422,7 +422,7 @@ class InstallTree(unittest.TestCase):
         out = os.path.join(tmp, "out")
         driver = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zsh_complete.zsh")
         r = subprocess.run(["zsh", "-f", driver, compdir, out, "opsctl"] + list(words),
-                           capture_output=True, text=True, timeout=30,
+                           capture_output=True, text=True, timeout=60,
                            env=dict(os.environ, **(env or {})))
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         with open(out) if os.path.exists(out) else open(os.devnull) as f:
