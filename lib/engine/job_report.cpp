@@ -1,5 +1,7 @@
 #include "engine/job_report.hpp"
 
+#include "notify/utf8.hpp"
+
 namespace opsd {
 
 std::string tr(const std::string& locale, std::string_view zh, std::string_view en) {
@@ -102,11 +104,11 @@ std::string clip_utf8(std::string_view s, std::size_t max_bytes) {
   auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  if (s.size() <= max_bytes) return std::string(s);
+  if (s.size() <= max_bytes) return utf8_valid(s);
   s.remove_prefix(s.size() - max_bytes);
   // Skip the continuation bytes of a sequence that was cut.
   while (!s.empty() && (static_cast<unsigned char>(s.front()) & 0xC0) == 0x80) s.remove_prefix(1);
-  return "…" + std::string(s);
+  return "…" + utf8_valid(s);
 }
 
 bool needs_attention(std::string_view output) {

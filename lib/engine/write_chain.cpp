@@ -1,5 +1,7 @@
 #include "engine/write_chain.hpp"
 
+#include "notify/utf8.hpp"
+
 namespace opsd {
 
 ChainOutcome chain_outcome(const WriteChain& chain) {
@@ -41,7 +43,7 @@ std::string tail_utf8(std::string_view s, std::size_t max_bytes) {
     while (!s.empty() && (static_cast<unsigned char>(s.front()) & 0xC0) == 0x80) s.remove_prefix(1);
   }
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  return std::string(s);
+  return utf8_valid(s);  // it goes into the audit log and reports: JSON, Telegram
 }
 
 }  // namespace opsd

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "notify/split_message.hpp"
+#include "notify/utf8.hpp"
 
 namespace opsd {
 namespace {
@@ -66,7 +67,8 @@ std::size_t trim_oldest(State& s, std::size_t keep, Pick pick) {
 
 std::size_t outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
                            TimeMs now) {
-  for (std::string& piece : split_message(text, kTelegramMaxChars)) {
+  // Telegram refuses text that is not UTF-8: such a message would be retried or dropped.
+  for (std::string& piece : split_message(utf8_valid(text), kTelegramMaxChars)) {
     if (only_whitespace(piece)) continue;
     OutboxItem item;
     item.seq = s.next_outbox_seq++;

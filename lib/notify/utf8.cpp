@@ -52,4 +52,23 @@ std::size_t utf16_length(std::string_view s) {
   return n;
 }
 
+std::string utf8_valid(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t run = 0;  // start of the valid bytes not yet copied
+  for (std::size_t pos = 0; pos < s.size();) {
+    std::size_t len = 1;
+    if (static_cast<unsigned char>(s[pos]) < 0x80 || utf8_decode(s, pos, len)) {
+      pos += len;
+      continue;
+    }
+    out.append(s.substr(run, pos - run));
+    utf8_append(out, 0xFFFD);
+    pos += 1;
+    run = pos;
+  }
+  out.append(s.substr(run));
+  return out;
+}
+
 }  // namespace opsd

@@ -30,4 +30,8 @@ inline std::size_t utf16_units_of_lead(char lead) {
 // Length of `s` in UTF-16 code units, the unit Telegram counts message length in.
 std::size_t utf16_length(std::string_view s);
 
+// `s` with every invalid byte sequence replaced by U+FFFD: what a command printed, made fit
+// for JSON files and Telegram (which refuses a message that is not UTF-8).
+std::string utf8_valid(std::string_view s);
+
 }  // namespace opsd

@@ -260,8 +260,10 @@ class HostileChildren(unittest.TestCase):
         o = self.o
         self.assertEqual(o.ctl("run", "loud").returncode, 0)
         # Not killed at 1 MiB (the probe cap): it runs to the end, and its last line makes it
-        # an alert (the report shows the start of the kept tail).
+        # an alert. The report shows the end of the output, that ALERT line, with the invalid
+        # bytes replaced (Telegram refuses text that is not UTF-8).
         o.wait_for(lambda: any("loud" in m["text"] and "done (exit=0)" in m["text"] and
+                               "ALERT disk \ufffd\ufffd full" in m["text"] and
                                not m["silent"] for m in self.api.messages()),
                    timeout=30, what="loud alert delivered")
         self.assertEqual(self.api.rejected, [], "Bot API refused a message")

@@ -66,6 +66,7 @@ TEST_CASE("clip_utf8 keeps the end and never splits a UTF-8 sequence", "[engine]
   // "é" is two bytes; a cut through it drops its second byte too.
   CHECK(clip_utf8("xxé1234", 5) == "…1234");
   CHECK(clip_utf8("xxé1234", 6) == "…é1234");
+  CHECK(clip_utf8("bad \xff byte", 100) == "bad \xef\xbf\xbd byte");  // made valid
 }
 
 TEST_CASE("enqueued read jobs run one at a time after their notBefore", "[engine]") {

@@ -228,3 +228,10 @@ TEST_CASE("outbox: past the overall cap even the oldest alerts go", "[outbox]") 
   CHECK(s.outbox.back().text == "alert last");
   CHECK(s.outbox_last_error.find("1 old alert(s)") != std::string::npos);
 }
+
+TEST_CASE("outbox: text that is not UTF-8 is queued repaired (Telegram refuses it)", "[outbox]") {
+  State s;
+  opsd::outbox_enqueue(s, "ALERT disk \xff full", true, "1", kNow);
+  REQUIRE(s.outbox.size() == 1);
+  CHECK(s.outbox[0].text == "ALERT disk \xef\xbf\xbd full");
+}
