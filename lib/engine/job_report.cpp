@@ -105,10 +105,7 @@ std::string clip_utf8(std::string_view s, std::size_t max_bytes) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   if (s.size() <= max_bytes) return utf8_valid(s);
-  s.remove_prefix(s.size() - max_bytes);
-  // Skip the continuation bytes of a sequence that was cut.
-  while (!s.empty() && (static_cast<unsigned char>(s.front()) & 0xC0) == 0x80) s.remove_prefix(1);
-  return "…" + utf8_valid(s);
+  return "…" + utf8_valid(utf8_last_bytes(s, max_bytes));
 }
 
 bool needs_attention(std::string_view output) {

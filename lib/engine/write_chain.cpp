@@ -37,11 +37,7 @@ std::string verification_names(const WriteChain& chain) {
 std::string tail_utf8(std::string_view s, std::size_t max_bytes) {
   auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  if (s.size() > max_bytes) {
-    s.remove_prefix(s.size() - max_bytes);
-    // Skip continuation bytes of a sequence that was cut.
-    while (!s.empty() && (static_cast<unsigned char>(s.front()) & 0xC0) == 0x80) s.remove_prefix(1);
-  }
+  s = utf8_last_bytes(s, max_bytes);
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   return utf8_valid(s);  // it goes into the audit log and reports: JSON, Telegram
 }

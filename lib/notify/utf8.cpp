@@ -52,6 +52,13 @@ std::size_t utf16_length(std::string_view s) {
   return n;
 }
 
+std::string_view utf8_last_bytes(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  s.remove_prefix(s.size() - max_bytes);
+  while (!s.empty() && utf8_is_continuation(s.front())) s.remove_prefix(1);
+  return s;
+}
+
 std::string utf8_valid(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -30,6 +30,10 @@ inline std::size_t utf16_units_of_lead(char lead) {
 // Length of `s` in UTF-16 code units, the unit Telegram counts message length in.
 std::size_t utf16_length(std::string_view s);
 
+// The last `max_bytes` of `s` (all of it when shorter), without the continuation bytes of a
+// sequence that the cut went through.
+std::string_view utf8_last_bytes(std::string_view s, std::size_t max_bytes);
+
 // `s` with every invalid byte sequence replaced by U+FFFD: what a command printed, made fit
 // for JSON files and Telegram (which refuses a message that is not UTF-8).
 std::string utf8_valid(std::string_view s);

@@ -14,6 +14,8 @@
 
 #include <boost/json.hpp>
 
+#include "util/json_writer.hpp"
+
 namespace opsd {
 namespace {
 
@@ -84,44 +86,10 @@ void append_python_float(std::string& out, double d) {
   out += std::to_string(mag);
 }
 
-// A JSON string as Python's json.dumps(ensure_ascii=False) writes it.
+// A JSON string as Python's json.dumps(ensure_ascii=False) writes it: the same escapes as
+// Boost.JSON's (", \\, \b \f \n \r \t, other control characters as \u00xx).
 void append_python_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  JsonWriter::append_quoted(out, s);
 }
 
 void append_canonical(std::string& out, const json::value& v) {

@@ -1,6 +1,7 @@
 // Test helpers for engine tests: job builders, probe results and action filters.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <variant>
 #include <vector>
@@ -101,5 +102,37 @@ inline std::vector<Notify> alerts(const Actions& actions) {
     if (n.alert) out.push_back(n);
   return out;
 }
+
+// The queue item id of the launch of `job_id` (not a commands.verify run); "" when none.
+inline std::string item_of(const std::vector<LaunchOneShot>& runs, const std::string& job_id) {
+  for (const auto& r : runs)
+    if (r.job_id == job_id && !r.verify) return r.queue_item_id;
+  return "";
+}
+
+inline std::string item_of(const Actions& actions, const std::string& job_id) {
+  return item_of(only<LaunchOneShot>(actions), job_id);
+}
+
+inline std::vector<AuditEvent> events_named(const std::vector<AuditEvent>& all,
+                                            const std::string& name) {
+  std::vector<AuditEvent> out;
+  for (const auto& e : all)
+    if (e.event == name) out.push_back(e);
+  return out;
+}
+
+// An engine on `config` with write job "w" approved and launched at kT0 by uid 1000, its
+// audit events so far taken.
+inline Engine running_write(const Config& config) {
+  Engine e(config, State{});
+  REQUIRE(e.request_approve("w", seconds(3600), 1000, "", kT0 - 10).ok());
+  REQUIRE(e.request_run("w", kT0, 1000).ok());
+  (void)e.take_audit();
+  return e;
+}
+
+// The same with `w` and its read-only verification job "v".
+inline Engine running_write(const Job& w) { return running_write(config_of({w, read_job("v")})); }
 
 }  // namespace opsd::testing

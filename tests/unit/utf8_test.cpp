@@ -19,3 +19,16 @@ TEST_CASE("utf8_valid replaces each invalid byte with U+FFFD", "[utf8]") {
   CHECK(utf8_valid("\xed\xa0\x80") == fffd + fffd + fffd);    // a surrogate
   CHECK(utf8_valid("a\x80z") == "a" + fffd + "z");            // stray continuation
 }
+
+TEST_CASE("utf8_last_bytes keeps the end and never starts inside a sequence", "[utf8]") {
+  CHECK(opsd::utf8_last_bytes("short", 10) == "short");
+  CHECK(opsd::utf8_last_bytes("abcdefghij", 4) == "ghij");
+  CHECK(opsd::utf8_last_bytes("xx\xc3\xa9"
+                              "1234",
+                              5) == "1234");  // cut through "é"
+  CHECK(opsd::utf8_last_bytes("xx\xc3\xa9"
+                              "1234",
+                              6) ==
+        "\xc3\xa9"
+        "1234");
+}

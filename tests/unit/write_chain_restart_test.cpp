@@ -14,21 +14,10 @@ using namespace opsd::testing;
 
 namespace {
 
-const TimeMs kHour = seconds(3600);
-
 Job verified_write(std::int64_t delay_seconds) {
   Job w = write_job("w", "v", delay_seconds);
   w.commands.verify = {"check-applied"};
   return w;
-}
-
-// An engine with `w` approved and launched at kT0 by uid 1000.
-Engine running_write(const Config& config) {
-  Engine e(config, State{});
-  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0 - 10).ok());
-  REQUIRE(e.request_run("w", kT0, 1000).ok());
-  (void)e.take_audit();
-  return e;
 }
 
 // What a restart does: the state goes through the state file's encoding into a new Engine.
@@ -49,19 +38,6 @@ int verify_launches(const Actions& actions) {
   int n = 0;
   for (const auto& r : only<LaunchOneShot>(actions)) n += r.job_id == "w" && r.verify;
   return n;
-}
-
-std::string item_of(const Actions& actions, const std::string& job_id) {
-  for (const auto& r : only<LaunchOneShot>(actions))
-    if (r.job_id == job_id && !r.verify) return r.queue_item_id;
-  return "";
-}
-
-std::vector<AuditEvent> events_named(const std::vector<AuditEvent>& all, const std::string& name) {
-  std::vector<AuditEvent> out;
-  for (const auto& e : all)
-    if (e.event == name) out.push_back(e);
-  return out;
 }
 
 }  // namespace

@@ -12,36 +12,11 @@ using namespace opsd::testing;
 
 namespace {
 
-const TimeMs kHour = seconds(3600);
-
 Job verified_write(AfterWhen when = AfterWhen::success) {
   Job w = write_job("w", "v");
   w.after[0].when = when;
   w.commands.verify = {"check-applied"};
   return w;
-}
-
-// An engine with `w` approved and running (write launched at kT0 by uid 1000).
-Engine running_write(const Job& w) {
-  Engine e(config_of({w, read_job("v")}), State{});
-  REQUIRE(e.request_approve("w", kHour, 1000, "", kT0 - 10).ok());
-  REQUIRE(e.request_run("w", kT0, 1000).ok());
-  (void)e.take_audit();
-  return e;
-}
-
-// The queue item id of the launch of `job_id` among `runs` ("" when it is not there).
-std::string item_of(const std::vector<LaunchOneShot>& runs, const std::string& job_id) {
-  for (const auto& r : runs)
-    if (r.job_id == job_id && !r.verify) return r.queue_item_id;
-  return "";
-}
-
-std::vector<AuditEvent> events_named(const std::vector<AuditEvent>& all, const std::string& name) {
-  std::vector<AuditEvent> out;
-  for (const auto& e : all)
-    if (e.event == name) out.push_back(e);
-  return out;
 }
 
 }  // namespace
