@@ -104,8 +104,6 @@ void Engine::set_fingerprinter(std::function<std::string(const Job&)> fingerprin
 
 std::string Engine::fingerprint(const Job& job) const { return fingerprint_(job); }
 
-std::vector<AuditEvent> Engine::take_audit() { return std::exchange(audit_, {}); }
-
 JobRuntime* Engine::long_runtime(const std::string& job_id, const Job** job) {
   const Job* j = config_.find(job_id);
   if (!j || j->kind != JobKind::long_running_read) return nullptr;
@@ -162,7 +160,7 @@ void Engine::launch_probe(const Job& job, JobRuntime& rt, TimeMs now, Actions& o
   out.push_back(LaunchProbe{job.id});
 }
 
-Actions Engine::on_startup(TimeMs now) {
+Actions Engine::decide_startup(TimeMs now) {
   Actions out;
   requeue_interrupted(state_);
   for (const auto& job : config_.jobs) {
@@ -177,12 +175,12 @@ Actions Engine::on_startup(TimeMs now) {
   }
   restore_chains(now, out);
   dirty_ = true;
-  Actions due = on_timer(now);
+  Actions due = decide_timer(now);
   out.insert(out.end(), due.begin(), due.end());
   return out;
 }
 
-Actions Engine::on_shutdown(TimeMs /*now*/) {
+Actions Engine::decide_shutdown(TimeMs /*now*/) {
   Actions out;
   shutting_down_ = true;
   for (const auto& [id, rt] : state_.jobs)
@@ -190,7 +188,7 @@ Actions Engine::on_shutdown(TimeMs /*now*/) {
   return out;
 }
 
-Actions Engine::on_timer(TimeMs now) {
+Actions Engine::decide_timer(TimeMs now) {
   Actions out;
   if (shutting_down_) return out;
   for (const auto& job : config_.jobs) {
@@ -226,7 +224,7 @@ std::optional<TimeMs> Engine::next_deadline() const {
   return best;
 }
 
-Actions Engine::request_tick(TimeMs now) {
+Actions Engine::decide_tick(TimeMs now) {
   Actions out;
   if (shutting_down_) return out;
   for (const auto& job : config_.jobs) {
@@ -237,20 +235,20 @@ Actions Engine::request_tick(TimeMs now) {
   return out;
 }
 
-ReloadSummary Engine::reload(Config config, TimeMs now, Actions& actions) {
+ReloadSummary Engine::decide_reload(Config config, TimeMs now) {
   ReloadSummary sum;
   for (const auto& old : config_.jobs) {
     if (config.find(old.id)) continue;
     sum.removed.push_back(old.id);
     auto it = state_.jobs.find(old.id);
     if (it != state_.jobs.end()) {
-      if (it->second.owned_pid) actions.push_back(LaunchStop{old.id, it->second.pid});
+      if (it->second.owned_pid) sum.actions.push_back(LaunchStop{old.id, it->second.pid});
       state_.jobs.erase(it);
     }
     probing_.erase(old.id);
     probe_again_.erase(old.id);
     for (auto& item : state_.queue)
-      if (item.job_id == old.id && item.status == "pending")
+      if (item.job_id == old.id && item.status == QueueStatus::pending)
         skip_item(item, "job removed from the config", now);
   }
   for (const auto& job : config.jobs) {
@@ -266,8 +264,8 @@ ReloadSummary Engine::reload(Config config, TimeMs now, Actions& actions) {
   }
   config_ = std::move(config);
   dirty_ = true;
-  Actions due = on_timer(now);
-  actions.insert(actions.end(), due.begin(), due.end());
+  Actions due = decide_timer(now);
+  sum.actions.insert(sum.actions.end(), due.begin(), due.end());
   return sum;
 }
 

@@ -73,16 +73,25 @@ struct Notify {
 using Action = std::variant<LaunchStart, LaunchProbe, LaunchStop, KillJob, LaunchOneShot, Notify>;
 using Actions = std::vector<Action>;
 
-// What a request (RPC) got: an error (nothing happened) or a message for the caller plus
-// the actions to carry out.
-struct Outcome {
+// What one engine call decided: the one value every call returns. The caller carries out
+// `actions`, appends `audit` to the audit log and, when `state_changed`, persists state().
+struct Step {
+  Actions actions;
+  std::vector<AuditEvent> audit;  // approvals, refusals, write runs, verifications; in order
+  bool state_changed = false;
+};
+
+// What a request (RPC) got: an error (nothing happened but what `audit` records) or a message
+// for the caller, plus the step.
+struct Outcome : Step {
+  Outcome(std::optional<RpcError> e = std::nullopt, std::string m = "", Actions a = {})
+      : Step{std::move(a), {}, false}, error(std::move(e)), message(std::move(m)) {}
   std::optional<RpcError> error;
   std::string message;
-  Actions actions;
   bool ok() const { return !error; }
 };
 
-struct ReloadSummary {
+struct ReloadSummary : Step {
   std::vector<std::string> added, removed, changed;
 };
 
@@ -93,25 +102,25 @@ class Engine {
   // After loading: schedule first polls; decide what to do with jobs that were running when
   // the previous daemon stopped (probe them; resume if auto-resume allows, else report paused
   // with ACTION REQUIRED).
-  Actions on_startup(TimeMs now);
+  Step on_startup(TimeMs now);
   // Whatever is due at `now`: polls, queue items, backoff expiry, stop escalation, reminders.
-  Actions on_timer(TimeMs now);
+  Step on_timer(TimeMs now);
   // The earliest time on_timer has something to do; nullopt = nothing scheduled.
   std::optional<TimeMs> next_deadline() const;
 
   // --- Events from the daemon ---
-  Actions on_probe_result(const std::string& job_id, const ProbeResult& result, TimeMs now);
+  Step on_probe_result(const std::string& job_id, const ProbeResult& result, TimeMs now);
   // `pid` is the launched child, or nullopt with `error` when it could not be launched.
-  Actions on_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
-                            const std::string& error, TimeMs now);
+  Step on_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
+                         const std::string& error, TimeMs now);
   // An owned long-running child exited (exit_code < 0: killed by signal -exit_code).
-  Actions on_child_exited(const std::string& job_id, int exit_code, TimeMs now);
+  Step on_child_exited(const std::string& job_id, int exit_code, TimeMs now);
   // A one-shot run ended. `output_tail`: last lines of its stdout+stderr.
-  Actions on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
-                               int exit_code, const std::string& output_tail, TimeMs now);
+  Step on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                            int exit_code, const std::string& output_tail, TimeMs now);
   // A write job's commands.verify (LaunchOneShot::verify) ended.
-  Actions on_verify_finished(const std::string& job_id, int exit_code,
-                             const std::string& output_tail, TimeMs now);
+  Step on_verify_finished(const std::string& job_id, int exit_code, const std::string& output_tail,
+                          TimeMs now);
 
   // --- Requests (RPC) ---
   Outcome request_start(const std::string& job_id, bool allow_risk, TimeMs now);
@@ -122,9 +131,9 @@ class Engine {
   Outcome request_enqueue(const std::string& job_id, TimeMs not_before, const std::string& source,
                           TimeMs now);
   // Probe every enabled long_running_read job now and run due queue items.
-  Actions request_tick(TimeMs now);
+  Step request_tick(TimeMs now);
   // Apply a new, already validated config: only the difference is touched.
-  ReloadSummary reload(Config config, TimeMs now, Actions& actions);
+  ReloadSummary reload(Config config, TimeMs now);
 
   // --- Additions (opsd engine) ---
   // Record a one-time approval of a one_shot_write job (SPEC §6), bound to fingerprint(job).
@@ -133,7 +142,7 @@ class Engine {
   // The daemon is shutting down: LaunchStop for every owned child without changing job states
   // (so jobs persisted as running are resumed on the next start). Afterwards the engine ignores
   // child exits and probe results and on_timer does nothing.
-  Actions on_shutdown(TimeMs now);
+  Step on_shutdown(TimeMs now);
   // Every long_running_read job's section as it stands (for `tick --print-only` and status).
   std::vector<ReportSection> snapshot() const;
   // Local minute of the day at a wall-clock time, for quiet hours. Default: UTC.
@@ -144,20 +153,38 @@ class Engine {
   // to. Default: a stable FNV-1a digest; the daemon installs the SHA-256 one.
   void set_fingerprinter(std::function<std::string(const Job&)> fingerprint);
   std::string fingerprint(const Job& job) const;
-  // Audit events decided since the last call (approvals, refusals, write runs, verifications).
-  std::vector<AuditEvent> take_audit();
 
   const Config& config() const { return config_; }
   const State& state() const { return state_; }
-  State& mutable_state() { return state_; }
-  // True when state changed since the last call (the daemon persists then).
-  bool take_dirty() {
-    bool d = dirty_;
-    dirty_ = false;
-    return d;
-  }
 
  private:
+  // The bodies of the calls above (engine*.cpp); each public call returns its body's result
+  // with the audit events and the state change it recorded (engine_step.cpp).
+  Actions decide_startup(TimeMs now);
+  Actions decide_timer(TimeMs now);
+  Actions decide_probe_result(const std::string& job_id, const ProbeResult& result, TimeMs now);
+  Actions decide_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
+                                const std::string& error, TimeMs now);
+  Actions decide_child_exited(const std::string& job_id, int exit_code, TimeMs now);
+  Actions decide_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                                   int exit_code, const std::string& output_tail, TimeMs now);
+  Actions decide_verify_finished(const std::string& job_id, int exit_code,
+                                 const std::string& output_tail, TimeMs now);
+  Actions decide_tick(TimeMs now);
+  Actions decide_shutdown(TimeMs now);
+  Outcome decide_start(const std::string& job_id, bool allow_risk, TimeMs now);
+  Outcome decide_stop(const std::string& job_id, TimeMs now);
+  Outcome decide_run(const std::string& job_id, TimeMs now, std::int64_t uid);
+  Outcome decide_enqueue(const std::string& job_id, TimeMs not_before, const std::string& source,
+                         TimeMs now);
+  Outcome decide_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
+                         const std::string& note, TimeMs now);
+  ReloadSummary decide_reload(Config config, TimeMs now);
+  // `r` with what was recorded since the last call (audit_, dirty_), which is then reset.
+  template <class R>
+  R sealed(R r);
+  Step sealed(Actions actions);
+
   JobRuntime* long_runtime(const std::string& job_id, const Job** job);
   bool polled(const Job& job, const JobRuntime& rt) const;
   bool wants_running(const Job& job, const JobRuntime& rt) const;
@@ -203,7 +230,7 @@ class Engine {
 
   Config config_;
   State state_;
-  bool dirty_ = false;
+  bool dirty_ = false;  // state_ changed during the current call
   // Not persisted: what is in flight in this daemon run.
   std::set<std::string, std::less<>> probing_;         // a LaunchProbe is outstanding
   std::set<std::string, std::less<>> probe_again_;     // probe once more when it returns
@@ -211,7 +238,7 @@ class Engine {
   bool shutting_down_ = false;
   std::function<int(TimeMs)> local_minute_;
   std::function<std::string(const Job&)> fingerprint_;
-  std::vector<AuditEvent> audit_;
+  std::vector<AuditEvent> audit_;  // recorded during the current call
 };
 
 }  // namespace opsd

@@ -17,7 +17,8 @@ bool active(JobState s) {
 
 }  // namespace
 
-Actions Engine::on_probe_result(const std::string& job_id, const ProbeResult& result, TimeMs now) {
+Actions Engine::decide_probe_result(const std::string& job_id, const ProbeResult& result,
+                                    TimeMs now) {
   Actions out;
   const Job* job = nullptr;
   JobRuntime* rt = long_runtime(job_id, &job);
@@ -148,8 +149,8 @@ void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std
   out.push_back(Notify{std::move(s), is_alert(kind)});
 }
 
-Actions Engine::on_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
-                                  const std::string& error, TimeMs now) {
+Actions Engine::decide_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,
+                                      const std::string& error, TimeMs now) {
   Actions out;
   const Job* job = nullptr;
   JobRuntime* rt = long_runtime(job_id, &job);
@@ -171,7 +172,7 @@ Actions Engine::on_start_launched(const std::string& job_id, std::optional<std::
   return out;
 }
 
-Actions Engine::on_child_exited(const std::string& job_id, int /*exit_code*/, TimeMs now) {
+Actions Engine::decide_child_exited(const std::string& job_id, int /*exit_code*/, TimeMs now) {
   Actions out;
   const Job* job = nullptr;
   JobRuntime* rt = long_runtime(job_id, &job);
@@ -182,7 +183,7 @@ Actions Engine::on_child_exited(const std::string& job_id, int /*exit_code*/, Ti
   return out;
 }
 
-Outcome Engine::request_start(const std::string& job_id, bool allow_risk, TimeMs now) {
+Outcome Engine::decide_start(const std::string& job_id, bool allow_risk, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
   if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
@@ -219,7 +220,7 @@ Outcome Engine::request_start(const std::string& job_id, bool allow_risk, TimeMs
   return o;
 }
 
-Outcome Engine::request_stop(const std::string& job_id, TimeMs now) {
+Outcome Engine::decide_stop(const std::string& job_id, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
   if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};

@@ -23,11 +23,7 @@ std::string kind_risk(const Job& job) {
 
 }  // namespace
 
-Outcome Engine::request_run(const std::string& job_id, TimeMs now) {
-  return request_run(job_id, now, -1);
-}
-
-Outcome Engine::request_run(const std::string& job_id, TimeMs now, std::int64_t uid) {
+Outcome Engine::decide_run(const std::string& job_id, TimeMs now, std::int64_t uid) {
   Outcome o;
   const Job* job = config_.find(job_id);
   if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
@@ -47,8 +43,8 @@ Outcome Engine::request_run(const std::string& job_id, TimeMs now, std::int64_t 
   return o;
 }
 
-Outcome Engine::request_enqueue(const std::string& job_id, TimeMs not_before,
-                                const std::string& source, TimeMs now) {
+Outcome Engine::decide_enqueue(const std::string& job_id, TimeMs not_before,
+                               const std::string& source, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
   if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
@@ -74,8 +70,8 @@ Outcome Engine::request_enqueue(const std::string& job_id, TimeMs not_before,
   return o;
 }
 
-Outcome Engine::request_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
-                                const std::string& note, TimeMs now) {
+Outcome Engine::decide_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
+                               const std::string& note, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
   if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
@@ -148,8 +144,9 @@ std::vector<Engine::Enqueued> Engine::enqueue_after(const Job& parent, bool succ
   return enqueued;
 }
 
-Actions Engine::on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
-                                     int exit_code, const std::string& output_tail, TimeMs now) {
+Actions Engine::decide_one_shot_finished(const std::string& job_id,
+                                         const std::string& queue_item_id, int exit_code,
+                                         const std::string& output_tail, TimeMs now) {
   Actions out;
   dirty_ = true;
   QueueItem* item = queue_item_id.empty() ? nullptr : find_queue_item(state_, queue_item_id);

@@ -141,8 +141,8 @@ bool Engine::finish_chain_item(const Job& /*job*/, const QueueItem& item, int ex
   return false;
 }
 
-Actions Engine::on_verify_finished(const std::string& job_id, int exit_code,
-                                   const std::string& output_tail, TimeMs now) {
+Actions Engine::decide_verify_finished(const std::string& job_id, int exit_code,
+                                       const std::string& output_tail, TimeMs now) {
   Actions out;
   dirty_ = true;
   direct_running_.erase(job_id);
@@ -297,7 +297,7 @@ void Engine::settle_skipped_verifications(TimeMs now, Actions& out) {
       const Verification& v = chain.verifications[i];
       if (v.exit_code || v.item_id.empty()) continue;
       const QueueItem* item = find_queue_item(state_, v.item_id);
-      if (item && item->status != "skipped") continue;
+      if (item && item->status != QueueStatus::skipped) continue;
       const std::string why = item ? "skipped: " + item->note : "dropped from the queue";
       end_verification(chain, i, -1, why, 0, now, out);
       any = true;

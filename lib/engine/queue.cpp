@@ -6,7 +6,9 @@ namespace opsd {
 
 namespace {
 
-bool active(const QueueItem& i) { return i.status == "pending" || i.status == "running"; }
+bool active(const QueueItem& i) {
+  return i.status == QueueStatus::pending || i.status == QueueStatus::running;
+}
 
 void trim_finished(State& state) {
   auto& q = state.queue;
@@ -37,13 +39,13 @@ std::optional<std::string> enqueue_item(State& state, const std::string& job_id,
 
 bool queue_busy(const State& state) {
   return std::any_of(state.queue.begin(), state.queue.end(),
-                     [](const QueueItem& i) { return i.status == "running"; });
+                     [](const QueueItem& i) { return i.status == QueueStatus::running; });
 }
 
 QueueItem* next_due_item(State& state, TimeMs now) {
   if (queue_busy(state)) return nullptr;
   for (auto& i : state.queue)
-    if (i.status == "pending" && i.not_before <= now) return &i;
+    if (i.status == QueueStatus::pending && i.not_before <= now) return &i;
   return nullptr;
 }
 
@@ -51,7 +53,7 @@ std::optional<TimeMs> next_queue_deadline(const State& state) {
   if (queue_busy(state)) return std::nullopt;
   std::optional<TimeMs> best;
   for (const auto& i : state.queue)
-    if (i.status == "pending" && (!best || i.not_before < *best)) best = i.not_before;
+    if (i.status == QueueStatus::pending && (!best || i.not_before < *best)) best = i.not_before;
   return best;
 }
 
@@ -62,27 +64,27 @@ QueueItem* find_queue_item(State& state, std::string_view id) {
 }
 
 void start_item(QueueItem& item, TimeMs now) {
-  item.status = "running";
+  item.status = QueueStatus::running;
   item.started_at = now;
 }
 
 void finish_item(QueueItem& item, int exit_code, std::string note, TimeMs now) {
-  item.status = exit_code == 0 ? "done" : "failed";
+  item.status = exit_code == 0 ? QueueStatus::done : QueueStatus::failed;
   item.exit_code = exit_code;
   item.finished_at = now;
   item.note = std::move(note);
 }
 
 void skip_item(QueueItem& item, std::string note, TimeMs now) {
-  item.status = "skipped";
+  item.status = QueueStatus::skipped;
   item.finished_at = now;
   item.note = std::move(note);
 }
 
 void requeue_interrupted(State& state) {
   for (auto& i : state.queue)
-    if (i.status == "running") {
-      i.status = "pending";
+    if (i.status == QueueStatus::running) {
+      i.status = QueueStatus::pending;
       i.started_at = 0;
       i.note = "interrupted by a daemon restart; queued again";
     }

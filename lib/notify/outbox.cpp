@@ -14,22 +14,26 @@ bool only_whitespace(const std::string& s) {
   return s.find_first_not_of(" \t\r\n\v\f") == std::string::npos;
 }
 
-OutboxItem* find(State& s, std::uint64_t seq) {
-  for (OutboxItem& item : s.outbox) {
+OutboxItem* find(OutboxState& s, std::uint64_t seq) {
+  for (OutboxItem& item : s.items) {
     if (item.seq == seq) return &item;
   }
   return nullptr;
 }
 
-const OutboxItem* head(const State& s) {
-  const auto it =
-      std::min_element(s.outbox.begin(), s.outbox.end(),
-                       [](const OutboxItem& a, const OutboxItem& b) { return a.seq < b.seq; });
-  return it == s.outbox.end() ? nullptr : &*it;
+// Alerts first, then by seq.
+bool sent_before(const OutboxItem& a, const OutboxItem& b) {
+  if (a.alert != b.alert) return a.alert;
+  return a.seq < b.seq;
 }
 
-void erase(State& s, std::uint64_t seq) {
-  std::erase_if(s.outbox, [seq](const OutboxItem& i) { return i.seq == seq; });
+const OutboxItem* head(const OutboxState& s) {
+  const auto it = std::min_element(s.items.begin(), s.items.end(), sent_before);
+  return it == s.items.end() ? nullptr : &*it;
+}
+
+void erase(OutboxState& s, std::uint64_t seq) {
+  std::erase_if(s.items, [seq](const OutboxItem& i) { return i.seq == seq; });
 }
 
 TimeMs due_at(const OutboxItem& item, const ChatPacer* pacer) {
@@ -51,52 +55,48 @@ namespace {
 
 // Drops the oldest items matching `pick` until at most `keep` of them remain.
 template <typename Pick>
-std::size_t trim_oldest(State& s, std::size_t keep, Pick pick) {
-  const auto n = static_cast<std::size_t>(std::count_if(s.outbox.begin(), s.outbox.end(), pick));
+std::size_t trim_oldest(OutboxState& s, std::size_t keep, Pick pick) {
+  const auto n = static_cast<std::size_t>(std::count_if(s.items.begin(), s.items.end(), pick));
   if (n <= keep) return 0;
   std::vector<std::uint64_t> seqs;
-  for (const OutboxItem& i : s.outbox)
+  for (const OutboxItem& i : s.items)
     if (pick(i)) seqs.push_back(i.seq);
   std::sort(seqs.begin(), seqs.end());
   const std::uint64_t last_dropped = seqs[n - keep - 1];
-  std::erase_if(s.outbox, [&](const OutboxItem& i) { return pick(i) && i.seq <= last_dropped; });
+  std::erase_if(s.items, [&](const OutboxItem& i) { return pick(i) && i.seq <= last_dropped; });
   return n - keep;
 }
 
 }  // namespace
 
-std::size_t outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
-                           TimeMs now) {
+OutboxDrops outbox_enqueue(OutboxState& s, const std::string& text, bool alert,
+                           const std::string& target, TimeMs now) {
   // Telegram refuses text that is not UTF-8: such a message would be retried or dropped.
   for (std::string& piece : split_message(utf8_valid(text), kTelegramMaxChars)) {
     if (only_whitespace(piece)) continue;
     OutboxItem item;
-    item.seq = s.next_outbox_seq++;
+    item.seq = s.next_seq++;
     item.text = std::move(piece);
     item.alert = alert;
     item.target = target;
     item.created_at = now;
     item.next_attempt_at = now;
-    s.outbox.push_back(std::move(item));
+    s.items.push_back(std::move(item));
   }
-  const std::size_t routine =
-      trim_oldest(s, kOutboxMaxRoutine, [](const OutboxItem& i) { return !i.alert; });
-  const std::size_t any = trim_oldest(s, kOutboxMaxItems, [](const OutboxItem&) { return true; });
-  if (routine + any > 0) {
-    s.outbox_last_error = "outbox full: dropped " + std::to_string(routine) +
-                          " old routine report(s) and " + std::to_string(any) +
-                          " old alert(s) while messages could not be delivered";
-  }
-  return routine + any;
+  OutboxDrops drops;
+  drops.routine = trim_oldest(s, kOutboxMaxRoutine, [](const OutboxItem& i) { return !i.alert; });
+  // Past the routine cap only alerts are left to trim.
+  drops.alerts = trim_oldest(s, kOutboxMaxItems, [](const OutboxItem&) { return true; });
+  return drops;
 }
 
-const OutboxItem* outbox_next_due(const State& s, TimeMs now, const ChatPacer* pacer) {
+const OutboxItem* outbox_next_due(const OutboxState& s, TimeMs now, const ChatPacer* pacer) {
   const OutboxItem* h = head(s);
   if (h == nullptr || due_at(*h, pacer) > now) return nullptr;
   return h;
 }
 
-TimeMs outbox_next_attempt(const State& s, const ChatPacer* pacer) {
+TimeMs outbox_next_attempt(const OutboxState& s, const ChatPacer* pacer) {
   const OutboxItem* h = head(s);
   if (h == nullptr) return 0;
   return std::max<TimeMs>(due_at(*h, pacer), 1);
@@ -107,16 +107,23 @@ TimeMs outbox_backoff(int attempts) {
   return std::min(kSecond << doublings, kOutboxMaxBackoff);
 }
 
-OutboxOutcome outbox_on_result(State& s, std::uint64_t seq, const SendResult& r, TimeMs now,
+OutboxOutcome outbox_on_result(OutboxState& s, std::uint64_t seq, const SendResult& r, TimeMs now,
                                std::uint32_t jitter_seed) {
   OutboxItem* item = find(s, seq);
   if (item == nullptr) return OutboxOutcome::unknown_seq;
   ++item->attempts;
   item->last_error = r.error;
   switch (r.kind) {
-    case SendResult::Kind::delivered:
+    case SendResult::Kind::delivered: {
+      const std::string chat = item->target;
       erase(s, seq);
+      for (OutboxItem& other : s.items) {
+        if (other.target != chat) continue;
+        other.attempts = 0;
+        other.next_attempt_at = std::min(other.next_attempt_at, now);
+      }
       return OutboxOutcome::delivered;
+    }
     case SendResult::Kind::retry_after:
       item->next_attempt_at =
           now + seconds(std::clamp<std::int64_t>(r.retry_after_seconds, 1, 24 * 3600));
@@ -131,14 +138,12 @@ OutboxOutcome outbox_on_result(State& s, std::uint64_t seq, const SendResult& r,
     case SendResult::Kind::permanent:
       if (!r.migrate_to_chat_id.empty() && r.migrate_to_chat_id != item->target) {
         const std::string old_target = item->target;
-        for (OutboxItem& other : s.outbox) {
+        for (OutboxItem& other : s.items) {
           if (other.target == old_target) other.target = r.migrate_to_chat_id;
         }
         item->next_attempt_at = now;
         return OutboxOutcome::retargeted;
       }
-      s.outbox_last_error = "chat " + (item->target.empty() ? "(default)" : item->target) + ": " +
-                            (r.error.empty() ? "permanent delivery failure" : r.error);
       erase(s, seq);
       return OutboxOutcome::dropped;
   }

@@ -1,5 +1,6 @@
-// Delivery decisions over State::outbox (SPEC §7). Pure: no I/O, no clock. The daemon
-// persists the state before a send (after outbox_enqueue) and after each result.
+// Delivery decisions over an OutboxState (SPEC §7). Pure: no I/O, no clock. The one writer of
+// an OutboxState is the OutboxSender (notify/outbox_sender.hpp), which calls these and persists
+// before a send (after outbox_enqueue) and after each result.
 #pragma once
 
 #include <cstdint>
@@ -35,36 +36,46 @@ class ChatPacer {
 inline constexpr std::size_t kOutboxMaxRoutine = 100;
 inline constexpr std::size_t kOutboxMaxItems = 1000;
 
+// How many messages one outbox_enqueue dropped to stay within the caps.
+struct OutboxDrops {
+  std::size_t routine = 0;
+  std::size_t alerts = 0;
+  std::size_t total() const { return routine + alerts; }
+};
+
 // Splits `text` (split_message.hpp) and appends one item per piece with increasing seq,
 // due at `now`. Pieces consisting only of whitespace are dropped (Telegram rejects them).
 // `target` "" means the caller resolves the chat at send time. Then trims the outbox to the
-// caps above, oldest first; returns how many messages that dropped (State::outbox_last_error
-// says so too).
-std::size_t outbox_enqueue(State& s, const std::string& text, bool alert, const std::string& target,
-                           TimeMs now);
+// caps above, oldest first, and says what that dropped.
+OutboxDrops outbox_enqueue(OutboxState& s, const std::string& text, bool alert,
+                           const std::string& target, TimeMs now);
 
-// The item to send now, or nullptr. Head-of-line: only the lowest seq is ever due, so
-// messages arrive in order; it is due when its next_attempt_at has come and, with a pacer,
-// its chat has had no message within kChatMinInterval.
-const OutboxItem* outbox_next_due(const State& s, TimeMs now, const ChatPacer* pacer = nullptr);
+// The item to send now, or nullptr. The head is the oldest alert, else the oldest routine
+// report (alerts overtake routine reports; each kind keeps its order). Head-of-line: only the
+// head is ever due, when its next_attempt_at has come and, with a pacer, its chat has had no
+// message within kChatMinInterval.
+const OutboxItem* outbox_next_due(const OutboxState& s, TimeMs now,
+                                  const ChatPacer* pacer = nullptr);
 
 // When the head item becomes due (honouring the pacer if given); 0 = nothing pending.
-TimeMs outbox_next_attempt(const State& s, const ChatPacer* pacer = nullptr);
+TimeMs outbox_next_attempt(const OutboxState& s, const ChatPacer* pacer = nullptr);
 
 // What outbox_on_result did, so the caller can log once.
 enum class OutboxOutcome {
   delivered,    // removed from the outbox
   rescheduled,  // kept; next_attempt_at moved (429 or transient)
   retargeted,   // kept, due at once; every item for the old chat now has the migrated id
-  dropped,      // permanent failure: removed; State::outbox_last_error = "chat <id>: <error>"
+  dropped,      // permanent failure: removed
   unknown_seq,  // no item with that seq (nothing changed)
 };
 
 // Applies the result of sending item `seq`. attempts and last_error are updated;
 // retry_after waits max(1, retry_after_seconds); transient waits a capped exponential
 // backoff 1 s, 2 s, 4 s, ... kOutboxMaxBackoff, shortened by up to 25% using `jitter_seed`
-// (any value; the caller passes a random number).
-OutboxOutcome outbox_on_result(State& s, std::uint64_t seq, const SendResult& r, TimeMs now,
+// (any value; the caller passes a random number). A delivery ends an outage for its chat:
+// every other item for the same target is due at once and its backoff starts again from 1 s
+// (attempts counts the attempts since the last delivery to its chat).
+OutboxOutcome outbox_on_result(OutboxState& s, std::uint64_t seq, const SendResult& r, TimeMs now,
                                std::uint32_t jitter_seed);
 
 // The transient backoff before attempt `attempts + 1` (attempts >= 1), without jitter.

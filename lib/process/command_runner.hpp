@@ -29,11 +29,19 @@ struct RunSpec {
   std::string log_path;  // "" = none; else stdout and stderr are also appended here
 };
 
+// Runs short commands: the seam the daemon takes (CommandRunner below is the real one; tests
+// give it a fake). done() is called exactly once, later, never from within run().
+class Runner {
+ public:
+  virtual ~Runner() = default;
+  virtual void run(RunSpec spec, std::function<void(CommandOutput)> done) = 0;
+};
+
 // Runs commands to completion, at most `max_concurrent` at once; the rest wait in FIFO order.
 // run() and every callback happen on the executor; children are started by a thread of the
 // runner's own (Spawner), so the loop does not wait for their exec. Destroying the runner
 // SIGKILLs the process groups of running commands, drops queued ones and calls no callback.
-class CommandRunner {
+class CommandRunner final : public Runner {
  public:
   explicit CommandRunner(boost::asio::any_io_executor ex, std::size_t max_concurrent = 8);
   ~CommandRunner();
@@ -46,7 +54,7 @@ class CommandRunner {
   // gets SIGKILL). On timeout the whole group gets SIGKILL and timed_out is set; stdout
   // past the cap sets overflow and kills the group too. Spawn failures (missing executable,
   // bad cwd) become spawn_error. done() is always called later, never from within run().
-  void run(RunSpec spec, std::function<void(CommandOutput)> done);
+  void run(RunSpec spec, std::function<void(CommandOutput)> done) override;
 
   std::size_t running() const;  // commands started and not yet finished
   std::size_t queued() const;   // commands waiting for a slot

@@ -106,7 +106,7 @@ void write_queue_item(JsonWriter& w, const QueueItem& q) {
   w.begin_object();
   w.key("id").string(q.id);
   w.key("jobId").string(q.job_id);
-  w.key("status").string(q.status);
+  w.key("status").string(to_string(q.status));
   w.key("source").string_or_null(q.source);
   w.key("enqueuedAt");
   time_or_null(w, q.enqueued_at);
@@ -128,7 +128,7 @@ void write_queue_item(JsonWriter& w, const QueueItem& q) {
 }  // namespace
 
 std::string render_status(const Config& config, const State& state, const DaemonInfo& info,
-                          const StatusQuery& query, TimeMs now) {
+                          const StatusQuery& query, TimeMs now, const OutboxState& outbox) {
   static const JobRuntime kFresh;  // a job not seen yet
   const std::string_view only = query.only_job;
   std::string out;
@@ -158,14 +158,15 @@ std::string render_status(const Config& config, const State& state, const Daemon
   w.key("queue").begin_array();
   for (const QueueItem& q : state.queue) {
     if (!only.empty() && q.job_id != only) continue;
-    if (query.brief && q.status != "pending" && q.status != "running") continue;
+    if (query.brief && q.status != QueueStatus::pending && q.status != QueueStatus::running)
+      continue;
     write_queue_item(w, q);
   }
   w.end_array();
 
   w.key("outbox").begin_object();
-  w.key("pending").number(static_cast<std::int64_t>(state.outbox.size()));
-  w.key("lastError").string_or_null(state.outbox_last_error);
+  w.key("pending").number(static_cast<std::int64_t>(outbox.items.size()));
+  w.key("lastError").string_or_null(outbox.last_error);
   w.end_object();
 
   w.key("approvals").begin_array();

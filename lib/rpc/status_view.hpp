@@ -30,7 +30,8 @@ struct StatusQuery {
 // {"daemon": {...}, "jobs": [...], "queue": [...], "outbox": {...}, "approvals": [...]} as
 // JSON text, written without a document (status over thousands of jobs is answered often).
 // Times are ISO 8601 UTC strings, absent values null.
+// `outbox` gives outbox.pending and outbox.lastError.
 std::string render_status(const Config& config, const State& state, const DaemonInfo& info,
-                          const StatusQuery& query, TimeMs now);
+                          const StatusQuery& query, TimeMs now, const OutboxState& outbox = {});
 
 }  // namespace opsd

@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <random>
 
 #include "config/config_loader.hpp"
 #include "config/fingerprint.hpp"
 #include "service/daemon_impl.hpp"
-#include "service/outbox_sender.hpp"
 #include "state/atomic_file.hpp"
 #include "state/file_system.hpp"
 #include "state/state_store.hpp"
@@ -32,17 +32,21 @@ void turn_off_automatic_starts(Config& config) {
 
 }  // namespace
 
-Daemon::Daemon(DaemonOptions options)
+Daemon::Daemon(DaemonOptions options, DaemonSeams seams)
     : opts_(std::move(options)),
+      seams_(std::move(seams)),
+      clock_(seams_.clock ? *seams_.clock : system_clock_),
+      fs_(seams_.fs ? *seams_.fs : real_file_system()),
       timer_(io_),
       persist_timer_(io_),
       rearm_timer_(io_),
       release_timer_(io_),
       watchdog_timer_(io_),
+      outbox_timer_(io_),
       signals_(io_, SIGTERM, SIGINT, SIGHUP) {}
 
 bool Daemon::prepare_dirs() {
-  FileSystem& fs = real_file_system();
+  FileSystem& fs = fs_;
   for (const std::string& dir :
        {parent_dir(opts_.paths.state_file), opts_.paths.logs_dir, parent_dir(opts_.paths.socket)}) {
     if (Status st = fs.make_dirs(dir, 0700); !st) {
@@ -67,8 +71,8 @@ std::optional<Config> Daemon::load_config(std::vector<std::string>& problems) {
   return std::move(load.config);
 }
 
-void Daemon::after_engine_call() {
-  for (const AuditEvent& e : engine_->take_audit()) {
+void Daemon::record(const Step& step) {
+  for (const AuditEvent& e : step.audit) {
     boost::json::object entry{{"at", iso8601_utc(e.at)},      {"event", e.event}, {"job", e.job_id},
                               {"fingerprint", e.fingerprint}, {"uid", e.uid},     {"note", e.note}};
     entry["exitCode"] = e.exit_code ? boost::json::value(*e.exit_code) : nullptr;
@@ -77,7 +81,7 @@ void Daemon::after_engine_call() {
     if (!e.verification.empty()) entry["verification"] = e.verification;
     audit(std::move(entry));
   }
-  if (engine_->take_dirty()) persist_soon();
+  if (step.state_changed) persist_soon();
   arm_timer_soon();
 }
 
@@ -119,7 +123,7 @@ std::string Daemon::status_line() const {
     line += sep + std::to_string(n) + " " + name;
     sep = ", ";
   }
-  line += "; outbox " + std::to_string(engine_->state().outbox.size());
+  line += "; outbox " + std::to_string(outbox_->pending());
   if (start_decision_.tripped) line += "; crash loop: automatic starts off";
   return line;
 }
@@ -136,8 +140,8 @@ void Daemon::update_status(const std::string& also) {
 }
 
 void Daemon::check_crash_loop() {
-  crash_guard_ = std::make_unique<CrashGuard>(
-      real_file_system(), parent_dir(opts_.paths.state_file) + "/opsd-run.json");
+  crash_guard_ =
+      std::make_unique<CrashGuard>(fs_, parent_dir(opts_.paths.state_file) + "/opsd-run.json");
   start_decision_ = crash_guard_->record_start(clock_.now());
   if (!start_decision_.save_error.empty())
     spdlog::warn("cannot write the run record {}: {}", crash_guard_->path(),
@@ -230,8 +234,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     update_status("READY=1");
     return;
   }
-  Actions actions;
-  ReloadSummary diff = engine_->reload(std::move(*config), clock_.now(), actions);
+  ReloadSummary diff = engine_->reload(std::move(*config), clock_.now());
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
@@ -240,20 +243,46 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
   summary = "reloaded: added " + join(diff.added) + "; removed " + join(diff.removed) +
             "; changed " + join(diff.changed);
   spdlog::info("{}", summary);
-  dispatch(std::move(actions));
+  dispatch(std::move(diff));  // the step; the lists are used above
   update_status("READY=1");
 }
 
-std::unique_ptr<Notifier> Daemon::make_notifier() {
-  if (opts_.print_only) return std::make_unique<PrintNotifier>(std::cout);
-  return make_outbox_sender(
-      io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
-      OutboxSenderOptions{opts_.paths.openclaw_config, opts_.target, opts_.ca_file,
-                          [this] { return engine_->config().notify; }},
-      clock_);
+void Daemon::make_outbox(OutboxState loaded) {
+  routes_ = std::make_unique<DeliveryRoutes>(
+      DeliveryOptions{opts_.paths.openclaw_config, opts_.target, opts_.ca_file,
+                      [this] { return engine_->config().notify; }},
+      seams_.transports ? seams_.transports(io_.get_executor())
+                        : real_transport_factory(io_.get_executor()));
+  OutboxHooks hooks;
+  hooks.route = [this] { return routes_->route(); };
+  hooks.persist = [this] { persist(); };
+  hooks.wake = [this](TimeMs delay) {
+    outbox_timer_.expires_after(std::chrono::milliseconds(delay));
+    outbox_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) outbox_->pump();
+    });
+  };
+  outbox_ = std::make_unique<OutboxSender>(std::move(loaded), clock_, std::move(hooks),
+                                           static_cast<std::uint32_t>(std::random_device{}()));
+  // --print-only sends nothing: what a previous run queued stays queued for a later run.
+  if (opts_.print_only) {
+    notifier_ = std::make_unique<PrintNotifier>(std::cout);
+  } else {
+    notifier_ = std::make_unique<OutboxNotifier>(*outbox_);
+    asio::post(io_, [this] { outbox_->start(); });
+  }
 }
 
 int Daemon::run() {
+  if (std::optional<int> failed = start()) return *failed;
+  io_.run();
+  if (Status st = crash_guard_->record_clean_stop(); !st)
+    spdlog::warn("cannot write the run record {}: {}", crash_guard_->path(), st.message());
+  spdlog::info("opsd stopped");
+  return exit_code_;
+}
+
+std::optional<int> Daemon::start() {
   // Read by sd_ already; no child may inherit them.
   SdNotifier::unset_environment();
   if (!prepare_dirs()) return 1;
@@ -281,7 +310,7 @@ int Daemon::run() {
   check_crash_loop();
   if (start_decision_.tripped) turn_off_automatic_starts(*config);
 
-  StateLoad loaded = load_state(real_file_system(), opts_.paths.state_file, clock_.now());
+  StateLoad loaded = load_state(fs_, opts_.paths.state_file, clock_.now());
   if (!loaded.quarantined_to.empty())
     spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
                   loaded.quarantined_to);
@@ -301,9 +330,10 @@ int Daemon::run() {
                      opts_.paths.socket,
                      ""};
   children_ = std::make_unique<ChildSupervisor>(io_.get_executor());
-  runner_ = std::make_unique<CommandRunner>(io_.get_executor(), 8);
-  audit_ = std::make_unique<AuditLog>(real_file_system(), opts_.paths.audit_log);
-  notifier_ = make_notifier();
+  runner_ = seams_.runner ? seams_.runner(io_.get_executor())
+                          : std::make_unique<CommandRunner>(io_.get_executor(), 8);
+  audit_ = std::make_unique<AuditLog>(fs_, opts_.paths.audit_log);
+  make_outbox(std::move(loaded.outbox));
   info_.notifier = notifier_->describe();
 
   if (!loaded.quarantined_to.empty()) {
@@ -323,11 +353,7 @@ int Daemon::run() {
                opts_.paths.config_file, opts_.paths.socket, info_.notifier);
   update_status(sd_.watchdog_interval_ms() ? "READY=1\nWATCHDOG=1" : "READY=1");
   start_watchdog();
-  io_.run();
-  if (Status st = crash_guard_->record_clean_stop(); !st)
-    spdlog::warn("cannot write the run record {}: {}", crash_guard_->path(), st.message());
-  spdlog::info("opsd stopped");
-  return exit_code_;
+  return std::nullopt;
 }
 
 int run_daemon(const DaemonOptions& options) {

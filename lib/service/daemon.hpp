@@ -2,9 +2,17 @@
 // notifier together (SPEC §5, §8, §10).
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "config/paths.hpp"
+#include "process/command_runner.hpp"
+#include "service/delivery_route.hpp"
+#include "state/file_system.hpp"
+#include "util/clock.hpp"
 
 namespace opsd {
 
@@ -13,6 +21,17 @@ struct DaemonOptions {
   bool print_only = false;  // --print-only: write messages to stdout, send nothing
   std::string target;       // --target: Telegram chat id, overrides notify.target
   std::string ca_file;      // --ca-file: extra CA certificate to trust for the Bot API
+};
+
+// What the daemon does its side effects through; each unset one is the real thing. Whatever is
+// given must outlive the daemon.
+struct DaemonSeams {
+  const Clock* clock = nullptr;  // unset: the system clock
+  FileSystem* fs = nullptr;      // state file, audit log, run record; unset: real_file_system()
+  // Status probes, one-shot runs, commands.stop. Unset: CommandRunner(ex, 8).
+  std::function<std::unique_ptr<Runner>(boost::asio::any_io_executor)> runner;
+  // The outbox's transports. Unset: real_transport_factory(ex).
+  std::function<TransportFactory(boost::asio::any_io_executor)> transports;
 };
 
 // Runs until SIGTERM/SIGINT. Returns the process exit code: 0 after a graceful shutdown,

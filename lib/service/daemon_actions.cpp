@@ -50,15 +50,15 @@ std::vector<std::string> Daemon::env_for(const Job& job) const {
   return child_environment(environ, job.id, opts_.paths.state_dir);
 }
 
-void Daemon::dispatch(Actions actions, std::shared_ptr<Engine> dry) {
+void Daemon::dispatch(Step step, std::shared_ptr<Engine> dry, bool for_tick) {
   std::vector<ReportSection> sections;
   bool alert = false;
-  for (Action& action : actions) {
+  for (Action& action : step.actions) {
     if (auto* n = std::get_if<Notify>(&action)) {
       alert = alert || n->alert;
       sections.push_back(std::move(n->section));
     } else if (auto* p = std::get_if<LaunchProbe>(&action)) {
-      launch_probe(p->job_id, dry);
+      launch_probe(p->job_id, dry, for_tick);
     } else if (dry || shutting_down_) {
       continue;  // a dry run decides without acting; a stopping daemon starts nothing
     } else if (auto* s = std::get_if<LaunchStart>(&action)) {
@@ -72,14 +72,14 @@ void Daemon::dispatch(Actions actions, std::shared_ptr<Engine> dry) {
     }
   }
   if (!sections.empty()) {
-    if (capture_) {
+    if (capture_ && for_tick) {
       capture_->alert = capture_->alert || alert;
       for (auto& s : sections) capture_->sections.push_back(std::move(s));
     } else if (!dry) {
       post_sections(std::move(sections), alert);
     }
   }
-  if (!dry) after_engine_call();
+  if (!dry) record(step);
 }
 
 void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
@@ -112,23 +112,28 @@ void Daemon::launch_start(const std::string& job_id) {
   dispatch(engine_->on_start_launched(job_id, *pid, "", clock_.now()));
 }
 
-void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry) {
-  if (capture_) capture_->awaiting.insert(job_id);
+void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry, bool for_tick) {
+  for_tick = for_tick && capture_ != nullptr;
+  if (for_tick) capture_->awaiting.insert(job_id);
   const Job* job = engine_->config().find(job_id);
   if (!job || job->commands.status.empty()) {
-    if (capture_) capture_->awaiting.erase(job_id);
+    if (for_tick) capture_->awaiting.erase(job_id);
     return;
   }
-  if (!dry && probes_in_flight_.count(job_id)) return;  // its result will serve this request
+  if (!dry && probes_in_flight_.count(job_id)) {
+    if (for_tick) capture_->adopted.insert(job_id);  // its result will serve this request
+    return;
+  }
   if (!dry) probes_in_flight_.insert(job_id);
-  auto finish = [this, job_id, dry](const ProbeResult& result) {
+  auto finish = [this, job_id, dry, for_tick](const ProbeResult& result) {
     if (!dry) probes_in_flight_.erase(job_id);
     if (shutting_down_) return;
     if (!result.report) spdlog::warn("job {}: probe failed: {}", job_id, result.error);
     Engine& target = dry ? *dry : *engine_;
-    dispatch(target.on_probe_result(job_id, result, clock_.now()), dry);
-    if (capture_ && capture_->awaiting.erase(job_id) && capture_->awaiting.empty() &&
-        capture_->wake)
+    const bool ours = capture_ != nullptr && capture_->awaiting.count(job_id) > 0 &&
+                      (for_tick || (!dry && capture_->adopted.count(job_id) > 0));
+    dispatch(target.on_probe_result(job_id, result, clock_.now()), dry, ours);
+    if (ours && capture_->awaiting.erase(job_id) && capture_->awaiting.empty() && capture_->wake)
       capture_->wake->cancel();
   };
   Result<std::vector<std::string>> argv = resolved_argv(job->commands.status, job->cwd);
@@ -164,7 +169,7 @@ void Daemon::launch_stop(const LaunchStop& a) {
         if (out.exit_code != 0)
           spdlog::warn("job {}: stop command exited {} {}", id, out.exit_code, out.spawn_error);
         if (shutting_down_) return;
-        dispatch(Actions{LaunchProbe{id}});
+        dispatch_own(Actions{LaunchProbe{id}});
       });
       return;
     }
@@ -177,7 +182,7 @@ void Daemon::launch_stop(const LaunchStop& a) {
     if (Status st = signal_pid(*a.pid, SIGTERM); !st)
       spdlog::warn("job {}: SIGTERM to pid {} failed: {}", a.job_id, *a.pid, st.message());
   }
-  dispatch(Actions{LaunchProbe{a.job_id}});
+  dispatch_own(Actions{LaunchProbe{a.job_id}});
 }
 
 void Daemon::kill_job(const KillJob& a) {
@@ -187,7 +192,7 @@ void Daemon::kill_job(const KillJob& a) {
   } else if (a.pid) {
     (void)signal_pid(*a.pid, SIGKILL);
   }
-  dispatch(Actions{LaunchProbe{a.job_id}});
+  dispatch_own(Actions{LaunchProbe{a.job_id}});
 }
 
 void Daemon::launch_one_shot(const LaunchOneShot& a) {

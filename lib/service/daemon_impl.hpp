@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "notify/outbox_sender.hpp"
 #include "process/command_runner.hpp"
 #include "process/launcher.hpp"
 #include "rpc/control_server.hpp"
 #include "rpc/status_view.hpp"
 #include "service/crash_guard.hpp"
 #include "service/daemon.hpp"
+#include "service/delivery_route.hpp"
 #include "service/notifier.hpp"
 #include "service/sd_notify.hpp"
 #include "state/audit_log.hpp"
@@ -27,9 +29,13 @@ namespace opsd {
 
 namespace asio = boost::asio;
 
-// A tick in progress: the probes it waits for and the sections decided meanwhile.
+// A tick in progress: the probes it waits for and the sections it decided. Only the tick's own
+// step and the results of its own probes are captured; every other report raised meanwhile
+// (a one-shot's ALERT, a timer's probe) is sent as usual.
 struct TickCapture {
   std::set<std::string> awaiting;  // job ids whose probe result is still due
+  // Jobs whose probe was already in flight when the tick asked: that result serves the tick.
+  std::set<std::string> adopted;
   std::vector<ReportSection> sections;
   bool alert = false;
   asio::steady_timer* wake = nullptr;
@@ -37,15 +43,26 @@ struct TickCapture {
 
 class Daemon {
  public:
-  explicit Daemon(DaemonOptions options);
+  explicit Daemon(DaemonOptions options, DaemonSeams seams = {});
   int run();
+
+  // --- run() in parts, for tests of the shell ---
+  // Everything before the event loop runs: nullopt when ready, else the exit code.
+  std::optional<int> start();
+  asio::io_context& io() { return io_; }
+  const Engine& engine() const { return *engine_; }
+  const OutboxSender& outbox() const { return *outbox_; }
+  // handle() and then, before the reply, the write of every change it made (an acknowledged
+  // change is durable; a change that could not be written is answered as an error).
+  asio::awaitable<ParsedResponse> handle_durably(const Request& req, const PeerCred& peer);
 
  private:
   // --- lifecycle (daemon.cpp) ---
   bool prepare_dirs();
   std::optional<Config> load_config(std::vector<std::string>& problems);
-  // Writes the state now (temp file, fsync, rename) and drops any pending coalesced write.
-  void persist();
+  // Writes the state now (temp file, fsync, rename) and drops any pending coalesced write;
+  // returns why it failed ("" = written).
+  std::string persist();
   // A change nobody was told about yet: written by one coalesced write at most kPersistDelay
   // (longer when writes are slow) after the first change of a burst.
   void persist_soon();
@@ -67,25 +84,29 @@ class Daemon {
   // Crash-loop guard (crash_guard.hpp): records this start; on a loop, automatic starts off.
   void check_crash_loop();
   void post_crash_loop_alert();
-  std::unique_ptr<Notifier> make_notifier();
+  // The outbox with what the state file held, and the notifier that feeds it.
+  void make_outbox(OutboxState loaded);
 
   // --- actions (daemon_actions.cpp) ---
-  // Carries out `actions` decided by `engine`; `dry` engines only get probes run for them.
-  void dispatch(Actions actions, std::shared_ptr<Engine> dry = nullptr);
+  // Carries out what `step` decided; from a `dry` engine only its probes are run and nothing
+  // is recorded.
+  // `for_tick`: the step is the running tick's own (its sections go to capture_).
+  void dispatch(Step step, std::shared_ptr<Engine> dry = nullptr, bool for_tick = false);
+  // Actions the daemon decided itself (a probe after a stop), recorded like an engine step.
+  void dispatch_own(Actions actions) { dispatch(Step{std::move(actions), {}, false}); }
   void launch_start(const std::string& job_id);
-  void launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry);
+  void launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry, bool for_tick);
   void launch_stop(const LaunchStop& a);
   void kill_job(const KillJob& a);
   void launch_one_shot(const LaunchOneShot& a);
   void post_sections(std::vector<ReportSection> sections, bool alert);
   std::vector<std::string> env_for(const Job& job) const;
   std::string log_path(const std::string& job_id) const;
-  void after_engine_call();
+  // Writes the step's audit events, schedules a state write when it changed the state, and
+  // re-arms the tick timer.
+  void record(const Step& step);
 
   // --- requests (daemon_rpc.cpp) ---
-  // handle() and then, before the reply, the write of every change it made (an acknowledged
-  // change is durable).
-  asio::awaitable<ParsedResponse> handle_durably(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle_tick(const boost::json::object& params);
   ParsedResponse handle_logs(const boost::json::object& params);
@@ -95,13 +116,18 @@ class Daemon {
   void audit(boost::json::object entry);
 
   DaemonOptions opts_;
-  SystemClock clock_;
+  DaemonSeams seams_;
+  SystemClock system_clock_;
+  const Clock& clock_;  // seams_.clock or system_clock_
+  FileSystem& fs_;      // seams_.fs or real_file_system()
   asio::io_context io_;
   std::optional<Engine> engine_;
   DaemonInfo info_;
   std::unique_ptr<ChildSupervisor> children_;
-  std::unique_ptr<CommandRunner> runner_;
+  std::unique_ptr<Runner> runner_;
   std::unique_ptr<ControlServer> server_;
+  std::unique_ptr<DeliveryRoutes> routes_;
+  std::unique_ptr<OutboxSender> outbox_;  // the one owner of the outbox (persisted with state)
   std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<AuditLog> audit_;
   asio::steady_timer timer_;
@@ -109,6 +135,7 @@ class Daemon {
   asio::steady_timer rearm_timer_;
   asio::steady_timer release_timer_;
   asio::steady_timer watchdog_timer_;
+  asio::steady_timer outbox_timer_;  // wakes outbox_ for its next attempt
   asio::signal_set signals_;
   SdNotifier sd_;
   std::string last_status_;  // the last STATUS= sent

@@ -34,12 +34,12 @@ bool read_only_method(const std::string& m) {
 
 }  // namespace
 
-void Daemon::persist() {
+std::string Daemon::persist() {
   persist_pending_ = false;
   persist_timer_.cancel();
   auto started = std::chrono::steady_clock::now();
   Status st =
-      save_state(real_file_system(), opts_.paths.state_file, engine_->state(), clock_.now());
+      save_state(fs_, opts_.paths.state_file, engine_->state(), outbox_->state(), clock_.now());
   last_write_cost_ = std::chrono::steady_clock::now() - started;
   release_memory_soon();
   if (!st) {
@@ -54,9 +54,10 @@ void Daemon::persist() {
       s.action_required = "free disk space or fix permissions; the last good state is kept";
       post_sections({s}, true);
     }
-  } else {
-    state_write_failed_ = false;
+    return st.message();
   }
+  state_write_failed_ = false;
+  return "";
 }
 
 void Daemon::persist_soon() {
@@ -74,7 +75,13 @@ void Daemon::persist_soon() {
 
 asio::awaitable<ParsedResponse> Daemon::handle_durably(const Request& req, const PeerCred& peer) {
   ParsedResponse response = co_await handle(req, peer);
-  if (persist_pending_ && !read_only_method(req.method)) persist();
+  if (persist_pending_ && !read_only_method(req.method)) {
+    if (std::string why = persist(); !why.empty() && !response.error)
+      response = ParsedResponse::failure(Fault::internal_error,
+                                         "done but not saved: cannot write the state file " +
+                                             opts_.paths.state_file + " (" + why +
+                                             "); the change may be lost if opsd stops");
+  }
   release_memory_soon();
   co_return response;
 }

@@ -102,12 +102,12 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
                          {"allowRisk", allow_risk},
                          {"fingerprint", engine_->fingerprint(*def)},
                          {"note", o.ok() ? o.message : o.error->message}});
-    dispatch(std::move(o.actions));
+    dispatch(std::move(o));
     co_return from_outcome(o);
   }
   if (m == "stop") {
     Outcome o = engine_->request_stop(*job, clock_.now());
-    dispatch(std::move(o.actions));
+    dispatch(std::move(o));
     co_return from_outcome(o);
   }
   if (m == "run") co_return handle_run(p, peer);
@@ -122,7 +122,7 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
       not_before = *ms;
     }
     Outcome o = engine_->request_enqueue(*job, not_before, "opsctl", clock_.now());
-    dispatch(std::move(o.actions));
+    dispatch(std::move(o));
     co_return from_outcome(o);
   }
   co_return fail(Fault::method_not_found, "unknown method '" + m + "'");
@@ -139,7 +139,7 @@ ParsedResponse Daemon::handle_run(const json::object& p, const PeerCred& peer) {
     return ok(json::object{{"message", "dry run: would run " + job}});
   }
   Outcome o = engine_->request_run(job, clock_.now(), peer.uid);
-  dispatch(std::move(o.actions));
+  dispatch(std::move(o));
   return from_outcome(o);
 }
 
@@ -155,7 +155,7 @@ ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& pee
   std::string note = string_param(p, "note").value_or("");
   TimeMs now = clock_.now();
   Outcome o = engine_->request_approve(job, seconds(ttl), peer.uid, note, now);
-  dispatch(std::move(o.actions));
+  dispatch(std::move(o));
   if (o.error) return fail(o.error->code, o.error->message);
   return ok(json::object{{"message", o.message},
                          {"fingerprint", engine_->fingerprint(*def)},
@@ -167,8 +167,8 @@ ParsedResponse Daemon::handle_status(const json::object& p) const {
   if (!job.empty() && !engine_->config().find(job))
     return fail(Fault::unknown_job, "unknown job '" + job + "'");
   const StatusQuery query{job, bool_param(p, "brief")};
-  return ParsedResponse::success_text(
-      render_status(engine_->config(), engine_->state(), info_, query, clock_.now()));
+  return ParsedResponse::success_text(render_status(engine_->config(), engine_->state(), info_,
+                                                    query, clock_.now(), outbox_->state()));
 }
 
 ParsedResponse Daemon::handle_logs(const json::object& p) {
@@ -193,7 +193,7 @@ ParsedResponse Daemon::handle_logs(const json::object& p) {
       int_param(p, "lines").value_or(50), 1, static_cast<std::int64_t>(kMaxLogLines)));
   json::array out;
   std::int64_t size = 0;
-  if (real_file_system().exists(path)) {
+  if (fs_.exists(path)) {
     Result<std::vector<std::string>> tail = tail_lines(path, lines);
     if (!tail) return fail(Fault::internal_error, tail.error().message);
     for (auto& l : *tail) out.emplace_back(l);
@@ -216,7 +216,7 @@ asio::awaitable<ParsedResponse> Daemon::handle_tick(const json::object& p) {
   std::int64_t longest = 0;
   for (const Job& j : engine_->config().jobs)
     longest = std::max(longest, j.policy.status_timeout_seconds);
-  dispatch(target.request_tick(clock_.now()), dry);
+  dispatch(target.request_tick(clock_.now()), dry, /*for_tick=*/true);
   if (!capture.awaiting.empty()) {
     wake.expires_after(std::chrono::milliseconds(seconds(longest) + kTickSlackMs));
     co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -41,6 +41,30 @@ std::string_view to_string(JobState s) {
   return "?";
 }
 
+std::string_view to_string(QueueStatus s) {
+  switch (s) {
+    case QueueStatus::pending:
+      return "pending";
+    case QueueStatus::running:
+      return "running";
+    case QueueStatus::done:
+      return "done";
+    case QueueStatus::failed:
+      return "failed";
+    case QueueStatus::skipped:
+      return "skipped";
+  }
+  return "failed";
+}
+
+QueueStatus parse_queue_status(std::string_view s) {
+  for (QueueStatus st : {QueueStatus::pending, QueueStatus::running, QueueStatus::done,
+                         QueueStatus::failed, QueueStatus::skipped})
+    if (to_string(st) == s) return st;
+  if (s == "blocked") return QueueStatus::skipped;  // the original's refusal of a queued job
+  return s.empty() ? QueueStatus::pending : QueueStatus::failed;
+}
+
 std::optional<JobState> parse_job_state(std::string_view s) {
   for (auto st : kAllStates)
     if (to_string(st) == s) return st;

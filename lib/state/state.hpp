@@ -93,14 +93,27 @@ struct JobRuntime {
 // (Takes `a` by value: it is overwritten with b's probe times, then compared.)
 bool same_but_probe_times(JobRuntime a, const JobRuntime& b);
 
+// Where a queue item stands. Persisted as its to_string name.
+enum class QueueStatus {
+  pending,  // waits for not_before and a free slot
+  running,
+  done,     // exit 0
+  failed,   // any other ending
+  skipped,  // never ran (refused, job removed, superseded); `note` says why
+};
+
+std::string_view to_string(QueueStatus s);
+// The names above; the original tool's "blocked" is skipped, "" pending, anything else failed.
+QueueStatus parse_queue_status(std::string_view s);
+
 // One item of the one-shot queue.
 struct QueueItem {
   std::string id;  // unique, e.g. "q-17"
   std::string job_id;
   TimeMs enqueued_at = 0;
   TimeMs not_before = 0;
-  std::string source;              // "opsctl", "after:<job>", ...
-  std::string status = "pending";  // pending | running | done | failed | skipped
+  std::string source;  // "opsctl", "after:<job>", ...
+  QueueStatus status = QueueStatus::pending;
   std::optional<int> exit_code;
   TimeMs started_at = 0;
   TimeMs finished_at = 0;
@@ -157,14 +170,20 @@ struct WriteChain {
   std::optional<std::size_t> pending(std::string_view item_id, std::string_view name) const;
 };
 
+// The messages waiting for delivery, persisted in the same file as State (keys `outbox`,
+// `nextOutboxSeq`, `outboxLastError`). Written only by the outbox (notify/outbox_sender.hpp).
+struct OutboxState {
+  std::vector<OutboxItem> items;  // in seq order
+  std::uint64_t next_seq = 1;
+  std::string last_error;  // what went wrong last (drops, delivery errors); "" = nothing
+};
+
+// The engine's part of the state file (engine/engine.hpp is its only writer).
 struct State {
   int version = 1;
   std::map<std::string, JobRuntime, std::less<>> jobs;
   std::vector<QueueItem> queue;  // last kMaxQueue kept
   std::uint64_t next_queue_id = 1;
-  std::vector<OutboxItem> outbox;
-  std::uint64_t next_outbox_seq = 1;
-  std::string outbox_last_error;  // last permanent delivery error, shown in status
   std::vector<ApprovalRecord> approvals;
   std::vector<WriteChain> write_chains;  // write runs whose verification is not settled yet
   TimeMs saved_at = 0;

@@ -160,18 +160,12 @@ json::object encode_queue_item(const QueueItem& q, const json::storage_ptr& sp) 
                        {"enqueuedAt", q.enqueued_at},
                        {"notBefore", q.not_before},
                        {"source", q.source},
-                       {"status", q.status},
+                       {"status", to_string(q.status)},
                        {"exitCode", q.exit_code ? json::value(*q.exit_code) : json::value()},
                        {"startedAt", q.started_at},
                        {"finishedAt", q.finished_at},
                        {"note", q.note}},
                       sp);
-}
-
-std::string decode_queue_status(const std::string& s) {
-  if (s == "pending" || s == "running" || s == "done" || s == "failed" || s == "skipped") return s;
-  if (s == "blocked") return "skipped";  // the original's refusal of a queued job
-  return s.empty() ? "pending" : "failed";
 }
 
 QueueItem decode_queue_item(const json::object& o) {
@@ -181,7 +175,7 @@ QueueItem decode_queue_item(const json::object& o) {
   q.enqueued_at = get_time_any(o, {"enqueuedAt", "createdAt"});
   q.not_before = get_time(o, "notBefore");
   q.source = opt_string(o, "source").value_or(get_string(o, "reason"));
-  q.status = decode_queue_status(get_string(o, "status"));
+  q.status = parse_queue_status(get_string(o, "status"));
   std::optional<std::int64_t> code = opt_int(o, "exitCode");
   if (code && *code >= std::numeric_limits<int>::min() && *code <= std::numeric_limits<int>::max())
     q.exit_code = static_cast<int>(*code);
@@ -266,7 +260,7 @@ std::vector<T> decode_list(const json::object& o, std::string_view key, F decode
 
 }  // namespace
 
-json::value encode_state(const State& s) {
+json::value encode_state(const State& s, const OutboxState& outbox) {
   json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
   json::object jobs(sp);
   jobs.reserve(s.jobs.size());
@@ -277,9 +271,9 @@ json::value encode_state(const State& s) {
   o["jobs"] = std::move(jobs);
   o["queue"] = encode_list(s.queue, encode_queue_item, sp);
   o["nextQueueId"] = s.next_queue_id;
-  o["outbox"] = encode_list(s.outbox, encode_outbox_item, sp);
-  o["nextOutboxSeq"] = s.next_outbox_seq;
-  o["outboxLastError"] = s.outbox_last_error;
+  o["outbox"] = encode_list(outbox.items, encode_outbox_item, sp);
+  o["nextOutboxSeq"] = outbox.next_seq;
+  o["outboxLastError"] = outbox.last_error;
   o["approvals"] = encode_list(s.approvals, encode_approval, sp);
   o["writeChains"] = state_detail::encode_write_chains(s.write_chains, sp);
   return o;
@@ -302,15 +296,22 @@ Result<State> decode_state(const json::value& v) {
   for (const QueueItem& q : s.queue) next_q = std::max(next_q, queue_number(q.id) + 1);
   s.next_queue_id = std::max(get_u64(*o, "nextQueueId", 1), next_q);
 
-  s.outbox = decode_list<OutboxItem>(*o, "outbox", decode_outbox_item);
-  std::stable_sort(s.outbox.begin(), s.outbox.end(),
-                   [](const OutboxItem& a, const OutboxItem& b) { return a.seq < b.seq; });
-  std::uint64_t next_seq = s.outbox.empty() ? 1 : s.outbox.back().seq + 1;
-  s.next_outbox_seq = std::max(get_u64(*o, "nextOutboxSeq", 1), next_seq);
-  s.outbox_last_error = get_string(*o, "outboxLastError");
   s.approvals = decode_list<ApprovalRecord>(*o, "approvals", decode_approval);
   s.write_chains = state_detail::decode_write_chains(*o);
   return s;
+}
+
+OutboxState decode_outbox(const json::value& v) {
+  OutboxState out;
+  const json::object* o = v.if_object();
+  if (!o) return out;
+  out.items = decode_list<OutboxItem>(*o, "outbox", decode_outbox_item);
+  std::stable_sort(out.items.begin(), out.items.end(),
+                   [](const OutboxItem& a, const OutboxItem& b) { return a.seq < b.seq; });
+  std::uint64_t next_seq = out.items.empty() ? 1 : out.items.back().seq + 1;
+  out.next_seq = std::max(get_u64(*o, "nextOutboxSeq", 1), next_seq);
+  out.last_error = get_string(*o, "outboxLastError");
+  return out;
 }
 
 }  // namespace opsd

@@ -24,10 +24,13 @@
 namespace opsd {
 
 // Stable key order (the same State always gives the same text). `updatedAt` is s.saved_at.
-boost::json::value encode_state(const State& s);
+// The engine's state and the outbox share the one file.
+boost::json::value encode_state(const State& s, const OutboxState& outbox);
 
 // Tolerant: unknown keys are ignored and wrong-typed or missing fields get their defaults;
 // lists are cut to their bounds (newest kept). Error only when `v` is not an object.
 Result<State> decode_state(const boost::json::value& v);
+// The outbox keys of the same document, as tolerantly (a non-object gives an empty outbox).
+OutboxState decode_outbox(const boost::json::value& v);
 
 }  // namespace opsd

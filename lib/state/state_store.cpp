@@ -76,9 +76,9 @@ void quarantine(FileSystem& fs, const std::string& path, TimeMs now, const std::
 
 }  // namespace
 
-std::string state_file_text(const State& s) {
+std::string state_file_text(const State& s, const OutboxState& outbox) {
   std::string out;
-  write_pretty(out, encode_state(s), 0);
+  write_pretty(out, encode_state(s, outbox), 0);
   out += "\n";
   return out;
 }
@@ -120,15 +120,17 @@ StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now) {
     return load;
   }
   load.state = std::move(*state);
+  load.outbox = decode_outbox(v);
   return load;
 }
 
-Status save_state(FileSystem& fs, const std::string& path, const State& s, TimeMs now) {
+Status save_state(FileSystem& fs, const std::string& path, const State& s,
+                  const OutboxState& outbox, TimeMs now) {
   std::string dir = parent_dir(path);
   if (!fs.exists(dir)) {
     if (Status d = fs.make_dirs(dir, 0700); !d) return d;
   }
-  json::value v = encode_state(s);
+  json::value v = encode_state(s, outbox);
   v.get_object()["updatedAt"] = iso8601_utc(now);
   std::string out;
   write_pretty(out, v, 0);

@@ -17,6 +17,7 @@ constexpr std::size_t kMaxStateFileBytes = 64 * 1024 * 1024;
 
 struct StateLoad {
   State state;                 // fresh State unless the file was read and decoded
+  OutboxState outbox;          // the messages still to deliver (empty with a fresh State)
   bool created = false;        // no file existed: first start
   std::string quarantined_to;  // the file was unusable and now lives here (raise an alert)
   std::string error;           // why the file was not used ("" when it was, or created)
@@ -30,11 +31,13 @@ struct StateLoad {
 // appended if taken), `quarantined_to` and `error` set, fresh State. `now` names the file.
 StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now);
 
-// Writes `s` (with saved_at = now) as indented JSON + "\n" by write_file_atomic, mode 0600;
-// creates the parent directory with mode 0700 if missing. On error the old file is intact.
-Status save_state(FileSystem& fs, const std::string& path, const State& s, TimeMs now);
+// Writes `s` and `outbox` (with saved_at = now) as indented JSON + "\n" by write_file_atomic,
+// mode 0600; creates the parent directory with mode 0700 if missing. On error the old file is
+// intact.
+Status save_state(FileSystem& fs, const std::string& path, const State& s,
+                  const OutboxState& outbox, TimeMs now);
 
-// The text save_state writes for `s`, without I/O.
-std::string state_file_text(const State& s);
+// The text save_state writes for `s` and `outbox`, without I/O.
+std::string state_file_text(const State& s, const OutboxState& outbox);
 
 }  // namespace opsd

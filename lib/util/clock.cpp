@@ -22,10 +22,4 @@ int SystemClock::local_minute_of_day(TimeMs t) const {
   return tm.tm_hour * 60 + tm.tm_min;
 }
 
-int FakeClock::local_minute_of_day(TimeMs t) const {
-  constexpr std::int64_t kMinutesPerDay = 24 * 60;
-  std::int64_t minutes = t / 60000 + utc_offset_minutes;
-  return static_cast<int>(((minutes % kMinutesPerDay) + kMinutesPerDay) % kMinutesPerDay);
-}
-
 }  // namespace opsd

@@ -30,23 +30,4 @@ class SystemClock final : public Clock {
   int local_minute_of_day(TimeMs t) const override;
 };
 
-// A clock tests move by hand. Local time is UTC shifted by `utc_offset_minutes`.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(TimeMs start = 1'700'000'000'000) : now_(start), mono_(0) {}
-  TimeMs now() const override { return now_; }
-  TimeMs mono() const override { return mono_; }
-  int local_minute_of_day(TimeMs t) const override;
-  void advance(TimeMs ms) {
-    now_ += ms;
-    mono_ += ms;
-  }
-  void set_wall(TimeMs t) { now_ = t; }  // jump the wall clock only
-  int utc_offset_minutes = 0;
-
- private:
-  TimeMs now_;
-  TimeMs mono_;
-};
-
 }  // namespace opsd

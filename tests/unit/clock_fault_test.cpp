@@ -5,6 +5,7 @@
 
 #include "engine/engine.hpp"
 #include "engine_fixture.hpp"
+#include "fixtures/fake_clock.hpp"
 #include "util/clock.hpp"
 
 using namespace opsd;
@@ -18,7 +19,7 @@ constexpr TimeMs kHour = seconds(3600);
 Engine running_engine(FakeClock& clock, Job job) {
   Engine e(config_of({std::move(job)}), State{});
   e.set_local_time(clock);
-  REQUIRE(only<LaunchProbe>(e.on_startup(clock.now())).size() == 1);
+  REQUIRE(only<LaunchProbe>(e.on_startup(clock.now()).actions).size() == 1);
   (void)e.on_probe_result("scan", running("k1"), clock.now());
   REQUIRE(e.state().jobs.at("scan").state == JobState::running);
   return e;
@@ -30,9 +31,9 @@ Actions poll_rounds(Engine& e, FakeClock& clock, int n, const std::string& key) 
   Actions all;
   for (int i = 0; i < n; ++i) {
     clock.advance(seconds(60));
-    Actions a = e.on_timer(clock.now());
+    Actions a = e.on_timer(clock.now()).actions;
     for (const auto& p : only<LaunchProbe>(a)) {
-      Actions r = e.on_probe_result(p.job_id, running(key), clock.now());
+      Actions r = e.on_probe_result(p.job_id, running(key), clock.now()).actions;
       all.insert(all.end(), r.begin(), r.end());
     }
     all.insert(all.end(), a.begin(), a.end());
@@ -49,7 +50,7 @@ TEST_CASE("a wall clock stepped back by hours does not stop polling", "[clock_fa
   // The next poll is due within one poll period of the new wall time, not 3 h later.
   REQUIRE(e.next_deadline());
   clock.advance(seconds(60));
-  Actions a = e.on_timer(clock.now());
+  Actions a = e.on_timer(clock.now()).actions;
   CHECK(only<LaunchProbe>(a).size() == 1);
   (void)e.on_probe_result("scan", running("k2"), clock.now());
   REQUIRE(e.next_deadline());
@@ -70,7 +71,7 @@ TEST_CASE("a stop escalation deadline survives a clock stepped back", "[clock_fa
   std::size_t kills = 0;
   for (int i = 0; i < 3; ++i) {
     clock.advance(seconds(31));
-    kills += only<KillJob>(e.on_timer(clock.now())).size();
+    kills += only<KillJob>(e.on_timer(clock.now()).actions).size();
   }
   CHECK(kills == 1);
 }

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "fixtures/fake_clock.hpp"
+
 using opsd::FakeClock;
 
 TEST_CASE("fake clock advances wall and monotonic time together") {

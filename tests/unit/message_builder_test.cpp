@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine_fixture.hpp"
+#include "fixtures/fake_clock.hpp"
 #include "util/clock.hpp"
 
 using namespace opsd;

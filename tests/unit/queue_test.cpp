@@ -21,7 +21,7 @@ TEST_CASE("queue items run in enqueue order, one at a time", "[engine]") {
   CHECK(queue_busy(st));
   CHECK(next_due_item(st, kT0) == nullptr);
   finish_item(*first, 0, "", kT0 + 1);
-  CHECK(first->status == "done");
+  CHECK(first->status == opsd::QueueStatus::done);
   QueueItem* second = next_due_item(st, kT0 + 1);
   REQUIRE(second);
   CHECK(second->job_id == "b");
@@ -66,6 +66,6 @@ TEST_CASE("items interrupted by a daemon restart are queued again", "[engine]") 
   start_item(*next_due_item(st, kT0), kT0);
   CHECK(next_queue_deadline(st) == std::nullopt);
   requeue_interrupted(st);
-  CHECK(st.queue[0].status == "pending");
+  CHECK(st.queue[0].status == opsd::QueueStatus::pending);
   CHECK(next_due_item(st, kT0) == &st.queue[0]);
 }

@@ -31,11 +31,6 @@ State busy_state() {
   q.exit_code = 3;
   s.queue.push_back(q);
   s.next_queue_id = 8;
-  opsd::OutboxItem m;
-  m.seq = 4;
-  m.text = "hello";
-  s.outbox.push_back(m);
-  s.next_outbox_seq = 5;
   opsd::ApprovalRecord a;
   a.job_id = "write";
   a.fingerprint = "abc";
@@ -57,16 +52,30 @@ State busy_state() {
   return s;
 }
 
+opsd::OutboxState busy_outbox() {
+  opsd::OutboxState o;
+  opsd::OutboxItem m;
+  m.seq = 4;
+  m.text = "hello";
+  o.items.push_back(m);
+  o.next_seq = 5;
+  o.last_error = "retrying: chat 1: HTTP 502";
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("an encoded state decodes to a state that encodes to the same text", "[state_codec]") {
-  const std::string first = json::serialize(opsd::encode_state(busy_state()));
+  const std::string first = json::serialize(opsd::encode_state(busy_state(), busy_outbox()));
   auto decoded = opsd::decode_state(json::parse(first));
   REQUIRE(decoded);
-  CHECK(json::serialize(opsd::encode_state(*decoded)) == first);
+  const opsd::OutboxState outbox = opsd::decode_outbox(json::parse(first));
+  CHECK(json::serialize(opsd::encode_state(*decoded, outbox)) == first);
   CHECK(decoded->jobs.at("job-2").progress_json == R"({"done":2})");
   CHECK(decoded->queue.at(0).exit_code == 3);
-  CHECK(decoded->outbox.at(0).text == "hello");
+  CHECK(outbox.items.at(0).text == "hello");
+  CHECK(outbox.next_seq == 5);
+  CHECK(outbox.last_error == "retrying: chat 1: HTTP 502");
 }
 
 TEST_CASE("an encoded state outlives its State and can be edited like a plain value",
@@ -74,7 +83,7 @@ TEST_CASE("an encoded state outlives its State and can be edited like a plain va
   json::value v;
   {
     State s = busy_state();
-    v = opsd::encode_state(s);
+    v = opsd::encode_state(s, busy_outbox());
   }
   v.as_object()["updatedAt"] = "2023-11-14T22:13:20Z";
   v.as_object()["jobs"].as_object()["job-0"].as_object()["message"] = std::string(1000, 'm');
@@ -85,7 +94,8 @@ TEST_CASE("an encoded state outlives its State and can be edited like a plain va
 }
 
 TEST_CASE("unsettled write chains survive encode and decode field by field", "[state_codec]") {
-  auto decoded = opsd::decode_state(json::parse(json::serialize(opsd::encode_state(busy_state()))));
+  auto decoded =
+      opsd::decode_state(json::parse(json::serialize(opsd::encode_state(busy_state(), {}))));
   REQUIRE(decoded);
   REQUIRE(decoded->write_chains.size() == 2);
   const opsd::WriteChain& c = decoded->write_chains[0];
@@ -138,4 +148,45 @@ TEST_CASE("malformed write chain entries are skipped, the rest load", "[state_co
   CHECK_FALSE(c.verifications[0].passed);
   CHECK_FALSE(c.verifications[1].exit_code);
   CHECK_FALSE(c.verifications[1].passed);
+}
+
+TEST_CASE("a state file with the outbox keys of earlier versions loads both parts",
+          "[state_codec]") {
+  const json::value v = json::parse(R"({"version": 1, "jobs": {"a": {"state": "running"}},
+      "queue": [], "nextQueueId": 3,
+      "outbox": [{"seq": 9, "text": "late", "alert": true, "target": "", "createdAt": 5,
+                  "attempts": 2, "nextAttemptAt": 7, "lastError": "HTTP 502"},
+                 {"seq": 8, "text": "early"}],
+      "nextOutboxSeq": 4, "outboxLastError": "chat 42: HTTP 403: Forbidden"})");
+  auto state = opsd::decode_state(v);
+  REQUIRE(state);
+  CHECK(state->jobs.count("a") == 1);
+  const opsd::OutboxState outbox = opsd::decode_outbox(v);
+  REQUIRE(outbox.items.size() == 2);
+  CHECK(outbox.items[0].text == "early");  // in seq order
+  CHECK(outbox.items[1].attempts == 2);
+  CHECK(outbox.items[1].alert);
+  CHECK(outbox.next_seq == 10);  // past every queued seq
+  CHECK(outbox.last_error == "chat 42: HTTP 403: Forbidden");
+  // And it is written back under the same keys.
+  const json::value again = opsd::encode_state(*state, outbox);
+  CHECK(again.at("outbox").as_array().size() == 2);
+  CHECK(again.at("nextOutboxSeq") == 10);
+  CHECK(again.at("outboxLastError") == "chat 42: HTTP 403: Forbidden");
+}
+
+TEST_CASE("queue item statuses are a closed set that round-trips by name", "[state_codec]") {
+  using opsd::QueueStatus;
+  for (QueueStatus st : {QueueStatus::pending, QueueStatus::running, QueueStatus::done,
+                         QueueStatus::failed, QueueStatus::skipped})
+    CHECK(opsd::parse_queue_status(opsd::to_string(st)) == st);
+  CHECK(opsd::parse_queue_status("blocked") == QueueStatus::skipped);  // the original's word
+  CHECK(opsd::parse_queue_status("") == QueueStatus::pending);
+  CHECK(opsd::parse_queue_status("exploded") == QueueStatus::failed);
+  auto decoded = opsd::decode_state(json::parse(
+      R"({"version": 1, "queue": [{"id": "q-1", "status": "blocked"}, {"id": "q-2"}]})"));
+  REQUIRE(decoded);
+  CHECK(decoded->queue.at(0).status == QueueStatus::skipped);
+  CHECK(decoded->queue.at(1).status == QueueStatus::pending);
+  CHECK(opsd::encode_state(*decoded, {}).at("queue").at(0).at("status") == "skipped");
 }

@@ -88,8 +88,10 @@ TEST_CASE("status renders every configured job in config order with the schema f
 
 TEST_CASE("status for one job keeps only that job and its queue items", "[status_view]") {
   State s = scan_running();
-  s.queue.push_back({"q-1", "scan", kNow, 0, "opsctl", "pending", std::nullopt, 0, 0, ""});
-  s.queue.push_back({"q-2", "idle", kNow, 0, "opsctl", "pending", std::nullopt, 0, 0, ""});
+  s.queue.push_back(
+      {"q-1", "scan", kNow, 0, "opsctl", opsd::QueueStatus::pending, std::nullopt, 0, 0, ""});
+  s.queue.push_back(
+      {"q-2", "idle", kNow, 0, "opsctl", opsd::QueueStatus::pending, std::nullopt, 0, 0, ""});
   json::object out = status(two_jobs(), s, StatusQuery{"idle", false});
   REQUIRE(out.at("jobs").as_array().size() == 1);
   CHECK(out.at("jobs").as_array()[0].at("id") == "idle");
@@ -99,8 +101,9 @@ TEST_CASE("status for one job keeps only that job and its queue items", "[status
 
 TEST_CASE("brief status keeps the table's fields and the unfinished queue items", "[status_view]") {
   State s = scan_running();
-  s.queue.push_back({"q-1", "scan", kNow, 0, "opsctl", "done", 0, kNow, kNow, ""});
-  s.queue.push_back({"q-2", "idle", kNow, 0, "opsctl", "pending", std::nullopt, 0, 0, ""});
+  s.queue.push_back({"q-1", "scan", kNow, 0, "opsctl", opsd::QueueStatus::done, 0, kNow, kNow, ""});
+  s.queue.push_back(
+      {"q-2", "idle", kNow, 0, "opsctl", opsd::QueueStatus::pending, std::nullopt, 0, 0, ""});
   json::object full = status(two_jobs(), s);
   json::object brief = status(two_jobs(), s, StatusQuery{"", true});
   const json::object& scan = brief.at("jobs").as_array()[0].as_object();

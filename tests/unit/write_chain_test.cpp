@@ -23,7 +23,7 @@ Job verified_write(AfterWhen when = AfterWhen::success) {
 
 TEST_CASE("commands.verify runs after the write, beside the after-jobs", "[engine][writes]") {
   Engine e = running_write(verified_write());
-  const Actions a = e.on_one_shot_finished("w", "", 0, "applied", kT0 + seconds(2));
+  const Actions a = e.on_one_shot_finished("w", "", 0, "applied", kT0 + seconds(2)).actions;
   const auto runs = only<LaunchOneShot>(a);
   REQUIRE(runs.size() == 2);
   CHECK_FALSE(item_of(runs, "v").empty());
@@ -38,17 +38,19 @@ TEST_CASE("commands.verify runs after the write, beside the after-jobs", "[engin
 }
 
 TEST_CASE("the chain is verified only when every verification passed", "[engine][writes]") {
+  std::vector<AuditEvent> trail;  // audit events of the calls below
   Engine e = running_write(verified_write());
-  const auto runs = only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "", kT0 + 1000));
+  const auto runs =
+      only<LaunchOneShot>(keep(trail, e.on_one_shot_finished("w", "", 0, "", kT0 + 1000)).actions);
   REQUIRE(runs.size() == 2);
-  Actions a = e.on_verify_finished("w", 0, "looks right", kT0 + 2000);
+  Actions a = keep(trail, e.on_verify_finished("w", 0, "looks right", kT0 + 2000)).actions;
   CHECK(only<Notify>(a).empty());  // v has not reported yet
-  a = e.on_one_shot_finished("v", item_of(runs, "v"), 0, "ok", kT0 + 3000);
+  a = keep(trail, e.on_one_shot_finished("v", item_of(runs, "v"), 0, "ok", kT0 + 3000)).actions;
   REQUIRE(only<Notify>(a).size() == 1);
   CHECK_FALSE(only<Notify>(a)[0].alert);
   CHECK(only<Notify>(a)[0].section.job_id == "w");
   CHECK(only<Notify>(a)[0].section.state == "✅ verified (v, commands.verify)");
-  const auto chain = events_named(e.take_audit(), "chain");
+  const auto chain = events_named(std::exchange(trail, {}), "chain");
   REQUIRE(chain.size() == 1);
   CHECK(chain[0].note == "verified");
   CHECK(chain[0].uid == 1000);
@@ -57,10 +59,10 @@ TEST_CASE("the chain is verified only when every verification passed", "[engine]
 
 TEST_CASE("a failing commands.verify fails the chain with an alert", "[engine][writes]") {
   Engine e = running_write(verified_write());
-  const auto runs = only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "", kT0 + 1000));
+  const auto runs = only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "", kT0 + 1000).actions);
   REQUIRE(runs.size() == 2);
   (void)e.on_one_shot_finished("v", item_of(runs, "v"), 0, "ok", kT0 + 2000);
-  const Actions a = e.on_verify_finished("w", 4, "row count differs", kT0 + 3000);
+  const Actions a = e.on_verify_finished("w", 4, "row count differs", kT0 + 3000).actions;
   REQUIRE(alerts(a).size() == 1);
   const ReportSection s = alerts(a)[0].section;
   CHECK(s.state == "❌ verification failed (v ✅, commands.verify ❌ exit=4)");
@@ -72,17 +74,20 @@ TEST_CASE("a failing commands.verify fails the chain with an alert", "[engine][w
 
 TEST_CASE("ALERT in a verification's output fails it even with exit 0", "[engine][writes]") {
   Engine e = running_write(write_job("w", "v"));
-  const auto runs = only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "", kT0 + 1000));
+  const auto runs = only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "", kT0 + 1000).actions);
   REQUIRE(runs.size() == 1);
-  const Actions a = e.on_one_shot_finished("v", item_of(runs, "v"), 0, "ALERT: drift", kT0 + 2);
+  const Actions a =
+      e.on_one_shot_finished("v", item_of(runs, "v"), 0, "ALERT: drift", kT0 + 2).actions;
   REQUIRE(alerts(a).size() == 1);
   CHECK(alerts(a)[0].section.state == "❌ verification failed (v ❌ exit=0)");
 }
 
 TEST_CASE("a failed write alerts at once; when:always verification still runs",
           "[engine][writes]") {
+  std::vector<AuditEvent> trail;  // audit events of the calls below
   Engine e = running_write(verified_write(AfterWhen::always));
-  Actions a = e.on_one_shot_finished("w", "", 3, "permission denied", kT0 + 1000);
+  Actions a =
+      keep(trail, e.on_one_shot_finished("w", "", 3, "permission denied", kT0 + 1000)).actions;
   REQUIRE(alerts(a).size() == 1);
   CHECK(alerts(a)[0].section.state == "❌ write failed (exit=3)");
   CHECK(alerts(a)[0].section.info == "permission denied");
@@ -91,20 +96,21 @@ TEST_CASE("a failed write alerts at once; when:always verification still runs",
   REQUIRE(runs.size() == 2);
 
   SECTION("verifications that pass end the chain with a silent summary") {
-    (void)e.on_verify_finished("w", 0, "", kT0 + 2000);
-    a = e.on_one_shot_finished("v", item_of(runs, "v"), 0, "", kT0 + 3000);
+    keep(trail, e.on_verify_finished("w", 0, "", kT0 + 2000));
+    a = keep(trail, e.on_one_shot_finished("v", item_of(runs, "v"), 0, "", kT0 + 3000)).actions;
     REQUIRE(only<Notify>(a).size() == 1);
     CHECK_FALSE(only<Notify>(a)[0].alert);
     CHECK(only<Notify>(a)[0].section.state == "❌ write failed (exit=3)");
     CHECK(only<Notify>(a)[0].section.info == "验证: v ✅, commands.verify ✅");
   }
   SECTION("a failing verification rings again") {
-    (void)e.on_verify_finished("w", 0, "", kT0 + 2000);
-    a = e.on_one_shot_finished("v", item_of(runs, "v"), 1, "half applied", kT0 + 3000);
+    keep(trail, e.on_verify_finished("w", 0, "", kT0 + 2000));
+    a = keep(trail, e.on_one_shot_finished("v", item_of(runs, "v"), 1, "half applied", kT0 + 3000))
+            .actions;
     REQUIRE(alerts(a).size() == 1);
     CHECK(alerts(a)[0].section.info == "验证: v ❌ exit=1, commands.verify ✅");
   }
-  const auto chain = events_named(e.take_audit(), "chain");
+  const auto chain = events_named(std::exchange(trail, {}), "chain");
   REQUIRE(chain.size() == 1);
   CHECK(chain[0].note == "write_failed");
   CHECK(chain[0].exit_code == 3);
@@ -113,7 +119,7 @@ TEST_CASE("a failed write alerts at once; when:always verification still runs",
 TEST_CASE("a failed write with only when:success verification is not verified",
           "[engine][writes]") {
   Engine e = running_write(write_job("w", "v"));
-  const Actions a = e.on_one_shot_finished("w", "", 1, "", kT0 + 1000);
+  const Actions a = e.on_one_shot_finished("w", "", 1, "", kT0 + 1000).actions;
   CHECK(only<LaunchOneShot>(a).empty());
   REQUIRE(only<Notify>(a).size() == 1);  // the write-failed alert, not a second summary
   CHECK(only<Notify>(a)[0].alert);
@@ -121,12 +127,13 @@ TEST_CASE("a failed write with only when:success verification is not verified",
 
 TEST_CASE("audit: write exit and verification carry uid, exit, duration, output",
           "[engine][writes]") {
+  std::vector<AuditEvent> trail;  // audit events of the calls below
   Engine e = running_write(verified_write());
-  const auto runs =
-      only<LaunchOneShot>(e.on_one_shot_finished("w", "", 0, "wrote 3 rows\n", kT0 + seconds(7)));
+  const auto runs = only<LaunchOneShot>(
+      keep(trail, e.on_one_shot_finished("w", "", 0, "wrote 3 rows\n", kT0 + seconds(7))).actions);
   REQUIRE(runs.size() == 2);
-  (void)e.on_verify_finished("w", 0, "3 rows present", kT0 + seconds(9));
-  const auto audit = e.take_audit();
+  keep(trail, e.on_verify_finished("w", 0, "3 rows present", kT0 + seconds(9)));
+  const auto audit = std::exchange(trail, {});
   const auto exits = events_named(audit, "write_exit");
   REQUIRE(exits.size() == 1);
   CHECK(exits[0].uid == 1000);
@@ -150,11 +157,10 @@ TEST_CASE("a verification dropped by a reload fails the chain instead of hanging
   (void)e.on_one_shot_finished("w", "", 0, "", kT0 + 1000);
   REQUIRE(e.state().queue.size() == 1);
   Job w = write_job("w", "v2", 600);
-  Actions actions;
-  (void)e.reload(config_of({w, read_job("v2")}), kT0 + 2000, actions);
-  REQUIRE(alerts(actions).size() == 1);
-  CHECK(alerts(actions)[0].section.state == "❌ verification failed (v ❌ exit=-1)");
-  CHECK(events_named(e.take_audit(), "chain").size() == 1);
+  const ReloadSummary reloaded = e.reload(config_of({w, read_job("v2")}), kT0 + 2000);
+  REQUIRE(alerts(reloaded.actions).size() == 1);
+  CHECK(alerts(reloaded.actions)[0].section.state == "❌ verification failed (v ❌ exit=-1)");
+  CHECK(events_named(reloaded.audit, "chain").size() == 1);
 }
 
 TEST_CASE("the chain's verifications are tracked and summarised", "[writes]") {
