@@ -66,7 +66,25 @@ std::string probe_health(const json::object& job) {
   return "FAIL x" + failures + ": " + str(p, "error");
 }
 
-constexpr std::size_t kColumns = 7;
+// "in 5m" for a time still ahead, "due" once it has come, "-" when there is none.
+std::string until_of(const json::object& o, std::string_view key, TimeMs now) {
+  std::string iso = str(o, key);
+  if (iso.empty()) return "-";
+  Result<TimeMs> t = parse_iso8601(iso);
+  if (!t) return "-";
+  return *t <= now ? "due" : "in " + format_age(*t - now);
+}
+
+// "schedule: every 2s; last run: 2026-03-29T01:00:00Z (5s ago); next run: ... (in 1s)".
+std::string schedule_line(const json::object& j, TimeMs now) {
+  std::string last = str(j, "lastRunAt"), next = str(j, "nextRunAt");
+  return "schedule: " + str(j, "schedule") + "; last run: " +
+         (last.empty() ? "never" : last + " (" + age_of(j, "lastRunAt", now) + ")") +
+         "; next run: " +
+         (next.empty() ? "none" : next + " (" + until_of(j, "nextRunAt", now) + ")") + "\n";
+}
+
+constexpr std::size_t kColumns = 8;
 using Row = std::array<std::string, kColumns>;
 
 // Columns padded to their widest cell plus two spaces; no trailing spaces.
@@ -114,8 +132,10 @@ std::string progress_summary(const json::value& progress, std::size_t max_keys) 
 
 std::string render_status_table(const json::object& status, TimeMs now) {
   std::vector<Row> rows;
-  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "PROBE"});
+  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE"});
+  std::string schedules;
   if (auto it = status.find("jobs"); it != status.end() && it->value().is_array()) {
+    const bool one_job = it->value().as_array().size() == 1;
     rows.reserve(1 + it->value().as_array().size());
     for (const auto& v : it->value().as_array()) {
       if (!v.is_object()) continue;
@@ -124,13 +144,14 @@ std::string render_status_table(const json::object& status, TimeMs now) {
       if (str(j, "enabled") == "false") state += " (disabled)";
       std::string pid = str(j, "pid");
       auto p = j.find("progress");
-      rows.push_back(Row{str(j, "id"), str(j, "kind"), std::move(state),
-                         pid.empty() ? "-" : std::move(pid),
-                         p == j.end() ? "" : progress_summary(p->value()),
-                         age_of(j, "lastProgressAt", now), probe_health(j)});
+      rows.push_back(
+          Row{str(j, "id"), str(j, "kind"), std::move(state), pid.empty() ? "-" : std::move(pid),
+              p == j.end() ? "" : progress_summary(p->value()), age_of(j, "lastProgressAt", now),
+              until_of(j, "nextRunAt", now), probe_health(j)});
+      if (one_job && !str(j, "schedule").empty()) schedules += schedule_line(j, now);
     }
   }
-  std::string out = render_table(rows);
+  std::string out = render_table(rows) + schedules;
   if (auto it = status.find("queue"); it != status.end() && it->value().is_array()) {
     std::size_t pending = 0, running = 0;
     for (const auto& q : it->value().as_array()) {

@@ -9,8 +9,10 @@
 
 namespace opsd {
 
-// One row per job (id, state, pid, progress summary, last progress age, probe health), then
-// one line each for the queue, the outbox and pending approvals when they have entries.
+// One row per job (id, state, pid, progress summary, last progress age, next scheduled run,
+// probe health); for an answer about one scheduled job a line with its schedule and its last
+// and next runs; then one line each for the queue, the outbox and pending approvals when they
+// have entries.
 std::string render_status_table(const boost::json::object& status, TimeMs now);
 
 // "done=12 total=120" from a progress object: scalars only, at most `max_keys`, sorted keys.

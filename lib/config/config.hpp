@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "schedule/schedule.hpp"
+
 namespace opsd {
 
 enum class JobKind { long_running_read, one_shot_read, one_shot_write };
@@ -79,6 +81,7 @@ struct Job {
   Policy policy;  // defaults merged with the job's overrides
   ApprovalConfig approval;
   std::vector<AfterEntry> after;
+  std::optional<Schedule> schedule;  // schedule: when it runs by itself [none]
   bool operator==(const Job&) const = default;
 };
 

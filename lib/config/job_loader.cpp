@@ -7,6 +7,7 @@
 #include "config/json_fields.hpp"
 #include "config/paths.hpp"
 #include "config/policy_loader.hpp"
+#include "config/schedule_loader.hpp"
 
 namespace opsd::config_detail {
 
@@ -248,10 +249,10 @@ JobDraft read_job(const json::value& v, std::size_t index, const Policy& default
     return draft;
   }
   const auto& o = v.get_object();
-  warn_unknown_keys(
-      o,
-      {"id", "name", "kind", "risk", "enabled", "cwd", "commands", "policy", "approval", "after"},
-      draft.path, d);
+  warn_unknown_keys(o,
+                    {"id", "name", "kind", "risk", "enabled", "cwd", "commands", "policy",
+                     "approval", "after", "schedule"},
+                    draft.path, d);
   JobReader r(o, draft, d);
   r.identity();
   r.cwd(ctx);
@@ -260,6 +261,8 @@ JobDraft read_job(const json::value& v, std::size_t index, const Policy& default
   r.approval();
   r.after();
   r.risk_sanity();
+  draft.job.schedule =
+      read_schedule(r.m("schedule"), r.at("schedule"), draft.job, draft.identified, d);
   return draft;
 }
 

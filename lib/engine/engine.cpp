@@ -10,6 +10,7 @@
 #include "engine/queue.hpp"
 #include "engine/report_policy.hpp"
 #include "engine/resume_policy.hpp"
+#include "engine/schedule_driver.hpp"
 
 namespace opsd {
 
@@ -206,6 +207,7 @@ Actions Engine::decide_timer(TimeMs now) {
       launch_probe(job, rt, now, out);
     }
   }
+  run_schedules(now, out);
   run_queue(now, out);
   return out;
 }
@@ -221,6 +223,7 @@ std::optional<TimeMs> Engine::next_deadline() const {
     if (rt.state == JobState::stopping && rt.stop_deadline != 0) consider(best, rt.stop_deadline);
   }
   if (auto q = next_queue_deadline(state_)) consider(best, *q);
+  if (auto s = next_schedule_deadline(config_, state_)) consider(best, *s);
   return best;
 }
 

@@ -227,6 +227,12 @@ class Engine {
   // unknown outcome (alerted, never run again, its verifications still run); a commands.verify
   // that had not ended runs again.
   void restore_chains(TimeMs now, Actions& out);
+  // --- schedules (schedule_driver.cpp) ---
+  // Plans every scheduled job's next due time and runs the due ones; the first call of a
+  // daemon run applies catchUp to due times missed while opsd was down.
+  void run_schedules(TimeMs now, Actions& out);
+  void run_scheduled(const Job& job, JobRuntime& rt, bool caught_up, TimeMs now, Actions& out);
+  bool schedules_planned_ = false;
 
   Config config_;
   State state_;

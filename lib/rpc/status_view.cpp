@@ -73,6 +73,13 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
   if (!brief) w.key("progressKey").string_or_null(r.progress_key);
   w.key("lastProgressAt");
   time_or_null(w, r.last_progress_at);
+  w.key("nextRunAt");
+  time_or_null(w, r.schedule.next_run_at);
+  if (job.schedule || !brief) {
+    w.key("schedule").string_or_null(job.schedule ? job.schedule->spec : "");
+    w.key("lastRunAt");
+    time_or_null(w, r.schedule.last_run_at);
+  }
   if (!brief) {
     w.key("stalledSince");
     time_or_null(w, r.stalled_since);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/schedule_runtime.hpp"
 #include "util/clock.hpp"
 
 namespace opsd {
@@ -83,6 +84,7 @@ struct JobRuntime {
   TimeMs last_alert_at = 0;
   std::string last_autorun_note;  // last blocked/suppressed resume note reported
   std::deque<JobEvent> history;   // newest last, at most kMaxHistory
+  ScheduleRuntime schedule;       // the job's `schedule`: next and last due runs
   static constexpr std::size_t kMaxHistory = 50;
 
   bool operator==(const JobRuntime&) const = default;

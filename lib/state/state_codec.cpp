@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "state/schedule_codec.hpp"
 #include "state/state_fields.hpp"
 #include "state/write_chain_codec.hpp"
 #include "util/time_format.hpp"
@@ -95,6 +96,8 @@ json::object encode_job(const JobRuntime& j, const json::storage_ptr& sp) {
   o["lastAnomalyReportAt"] = j.last_alert_at;
   o["lastAutorunNote"] = j.last_autorun_note;
   o["history"] = std::move(history);
+  if (j.schedule != ScheduleRuntime{})
+    o["schedule"] = state_detail::encode_schedule(j.schedule, sp);
   return o;
 }
 
@@ -132,6 +135,7 @@ JobRuntime decode_job(const json::object& o) {
   j.last_anomaly_key = get_string(o, "lastAnomalyKey");
   j.last_alert_at = get_time(o, "lastAnomalyReportAt");
   j.last_autorun_note = get_string(o, "lastAutorunNote");
+  j.schedule = state_detail::decode_schedule(o);
   if (const json::array* a = array_at(o, "history")) {
     for (const json::value& v : *a) {
       const json::object* e = v.if_object();

@@ -77,6 +77,27 @@ TEST_CASE("status table of an idle daemon has no queue or outbox lines", "[statu
   CHECK(lines_of(t).size() == 3);
 }
 
+TEST_CASE("status table: NEXT column; one scheduled job shows its last and next runs",
+          "[status_table]") {
+  json::object a = answer();
+  json::object& scan = a["jobs"].as_array()[0].as_object();
+  scan["nextRunAt"] = "2023-11-14T22:17:20Z";
+  scan["lastRunAt"] = "2023-11-14T22:12:20Z";
+  scan["schedule"] = "every 240s";
+  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow));
+  const std::size_t next_col = l[0].find("NEXT");
+  REQUIRE(next_col != std::string::npos);
+  CHECK(l[1].find("in 4m") == next_col);
+  CHECK(l[2].substr(next_col, 2) == "- ");
+  CHECK(opsd::render_status_table(a, kNow).find("schedule:") == std::string::npos);
+  a["jobs"].as_array().erase(a["jobs"].as_array().begin() + 1);
+  std::string one = opsd::render_status_table(a, kNow);
+  CHECK(one.find("schedule: every 240s; last run: 2023-11-14T22:12:20Z (1m ago); next run: "
+                 "2023-11-14T22:17:20Z (in 4m)\n") != std::string::npos);
+  a["jobs"].as_array()[0].as_object()["nextRunAt"] = "2023-11-14T22:13:00Z";
+  CHECK(opsd::render_status_table(a, kNow).find("(due)") != std::string::npos);
+}
+
 TEST_CASE("progress summary keeps three sorted scalar keys and cuts long text", "[status_table]") {
   CHECK(opsd::progress_summary(json::parse(R"({"b":2,"a":"x","c":true,"d":null})")) ==
         "a=x b=2 c=true");

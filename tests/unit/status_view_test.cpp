@@ -63,7 +63,7 @@ TEST_CASE("status renders every configured job in config order with the schema f
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
-  CHECK(scan.size() == 21);  // the README's schema
+  CHECK(scan.size() == 24);  // the README's schema
   CHECK(scan.at("id") == "scan");
   CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
@@ -107,14 +107,14 @@ TEST_CASE("brief status keeps the table's fields and the unfinished queue items"
   json::object full = status(two_jobs(), s);
   json::object brief = status(two_jobs(), s, StatusQuery{"", true});
   const json::object& scan = brief.at("jobs").as_array()[0].as_object();
-  for (const char* key :
-       {"id", "kind", "state", "enabled", "pid", "progress", "lastProgressAt", "probe"}) {
+  for (const char* key : {"id", "kind", "state", "enabled", "pid", "progress", "lastProgressAt",
+                          "nextRunAt", "probe"}) {
     INFO(key);
     REQUIRE(scan.contains(key));
     if (std::string_view(key) != "probe")
       CHECK(scan.at(key) == full.at("jobs").as_array()[0].at(key));
   }
-  CHECK(scan.size() == 8);
+  CHECK(scan.size() == 9);
   CHECK_FALSE(scan.at("probe").as_object().contains("at"));
   CHECK(scan.at("probe").at("ok") == true);
   REQUIRE(brief.at("queue").as_array().size() == 1);
@@ -162,4 +162,24 @@ TEST_CASE("expired and consumed approvals are left out of status", "[status_view
   REQUIRE(out.at("approvals").as_array().size() == 1);
   CHECK(out.at("approvals").as_array()[0].at("note") == "ok");
   CHECK(out.at("approvals").as_array()[0].at("uid") == 0);
+}
+
+TEST_CASE("status shows a scheduled job's next and last runs", "[status_view][schedule]") {
+  Config c = two_jobs();
+  c.jobs[0].schedule = opsd::Schedule{};
+  c.jobs[0].schedule->every_seconds = 60;
+  c.jobs[0].schedule->spec = "every 60s";
+  State s = scan_running();
+  s.jobs["scan"].schedule = opsd::ScheduleRuntime{kNow + 60'000, kNow + 60'000, kNow, "every 60s"};
+  json::object full = status(c, s);
+  const json::object& scan = full.at("jobs").as_array()[0].as_object();
+  CHECK(scan.at("nextRunAt") == "2023-11-14T22:14:20Z");
+  CHECK(scan.at("lastRunAt") == "2023-11-14T22:13:20Z");
+  CHECK(scan.at("schedule") == "every 60s");
+  const json::object& idle = full.at("jobs").as_array()[1].as_object();
+  CHECK(idle.at("nextRunAt").is_null());
+  CHECK(idle.at("schedule").is_null());
+  json::object brief = status(c, s, StatusQuery{"", true});
+  CHECK(brief.at("jobs").as_array()[0].at("schedule") == "every 60s");
+  CHECK_FALSE(brief.at("jobs").as_array()[1].as_object().contains("schedule"));
 }
