@@ -23,7 +23,7 @@ std::optional<TimeMs> next_schedule_deadline(const Config& config, const State& 
 
 bool scheduled_item_pending(const State& state, std::string_view job_id) {
   for (const QueueItem& q : state.queue)
-    if (q.job_id == job_id && q.status == "pending" &&
+    if (q.job_id == job_id && q.status == QueueStatus::pending &&
         (q.source == kScheduleSource || q.source == kCatchUpSource))
       return true;
   return false;
