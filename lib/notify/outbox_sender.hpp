@@ -1,4 +1,4 @@
-// The outbox: the one owner of the messages waiting for delivery (SPEC §7). It queues each
+// The outbox: the one owner of the messages waiting for delivery. It queues each
 // message durably before the first attempt, sends one at a time (alerts before routine
 // reports, at most one message per second per chat), retries and backs off (notify/outbox.hpp),
 // and says in OutboxState::last_error what went wrong. It reads time only from its Clock and

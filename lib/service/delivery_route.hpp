@@ -1,4 +1,4 @@
-// How the outbox reaches Telegram (SPEC §7): `openclaw message send` when the CLI is
+// How the outbox reaches Telegram: `openclaw message send` when the CLI is
 // installed, else the Bot API, with the chat and token resolved from --target, notify.target,
 // openclaw.json and TELEGRAM_BOT_TOKEN afresh before each attempt.
 #pragma once

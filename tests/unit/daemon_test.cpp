@@ -1,6 +1,5 @@
 // The daemon shell in-process: its clock, file system, command runner and transports are fakes,
 // its control requests go straight to handle_durably.
-#include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cerrno>
@@ -70,7 +69,6 @@ std::string read_text(const std::string& path) {
 // One daemon on a fresh state dir with job "scan" (long_running_read) and "check" (one-shot).
 struct Shell {
   Shell() : fs(opsd::real_file_system()) {
-    spdlog::set_level(spdlog::level::debug);
     const std::string dir = temp_dir();
     paths.state_dir = dir;
     paths.config_file = dir + "/net/config/ops-jobs.json";
