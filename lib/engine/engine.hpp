@@ -13,9 +13,9 @@
 
 #include "config/config.hpp"
 #include "engine/approval.hpp"
+#include "engine/refusal.hpp"
 #include "engine/status_report.hpp"
 #include "engine/write_chain.hpp"
-#include "rpc/fault.hpp"
 #include "state/state.hpp"
 #include "util/clock.hpp"
 
@@ -52,7 +52,7 @@ struct LaunchOneShot {
   bool verify = false;
 };
 
-// One job's part of a message (SPEC §7 layout); message_builder.hpp renders sections.
+// One job's part of a message (docs/notifications.md layout); message_builder.hpp renders sections.
 struct ReportSection {
   std::string job_id;
   std::string name;
@@ -76,7 +76,7 @@ using Actions = std::vector<Action>;
 // What a request (RPC) got: an error (nothing happened) or a message for the caller plus
 // the actions to carry out.
 struct Outcome {
-  std::optional<RpcError> error;
+  std::optional<Refused> error;
   std::string message;
   Actions actions;
   bool ok() const { return !error; }
@@ -127,7 +127,8 @@ class Engine {
   ReloadSummary reload(Config config, TimeMs now, Actions& actions);
 
   // --- Additions (opsd engine) ---
-  // Record a one-time approval of a one_shot_write job (SPEC §6), bound to fingerprint(job).
+  // Record a one-time approval of a one_shot_write job (docs/write-jobs.md), bound to
+  // fingerprint(job).
   Outcome request_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
                           const std::string& note, TimeMs now);
   // The daemon is shutting down: LaunchStop for every owned child without changing job states
@@ -140,9 +141,8 @@ class Engine {
   void set_local_time(std::function<int(TimeMs)> local_minute);
   // Uses clock.local_minute_of_day; `clock` must outlive the engine.
   void set_local_time(const Clock& clock);
-  // The fingerprint of a job's definition (kind, risk, cwd, commands) that approvals are bound
-  // to. Default: a stable FNV-1a digest; the daemon installs the SHA-256 one.
-  void set_fingerprinter(std::function<std::string(const Job&)> fingerprint);
+  // The fingerprint of a job's definition that approvals are bound to: job_fingerprint
+  // (config/fingerprint.hpp, SHA-256 of kind, risk, cwd and commands).
   std::string fingerprint(const Job& job) const;
   // Audit events decided since the last call (approvals, refusals, write runs, verifications).
   std::vector<AuditEvent> take_audit();
@@ -210,7 +210,6 @@ class Engine {
   std::set<std::string, std::less<>> direct_running_;  // one-shot run outside the queue
   bool shutting_down_ = false;
   std::function<int(TimeMs)> local_minute_;
-  std::function<std::string(const Job&)> fingerprint_;
   std::vector<AuditEvent> audit_;
 };
 

@@ -1,4 +1,4 @@
-// Delivery decisions over State::outbox (SPEC §7). Pure: no I/O, no clock. The daemon
+// Delivery decisions over State::outbox (docs/notifications.md). Pure: no I/O, no clock. The daemon
 // persists the state before a send (after outbox_enqueue) and after each result.
 #pragma once
 

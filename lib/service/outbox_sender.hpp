@@ -1,6 +1,6 @@
 // The durable Notifier: messages go to the persisted outbox (State::outbox) first and leave
-// it only when delivered (SPEC §7). Delivery: `openclaw message send`, else the Bot API.
-// One message is in flight at a time, in outbox order, at most one per second per chat;
+// it only when delivered (docs/notifications.md). Delivery: `openclaw message send`, else the Bot
+// API. One message is in flight at a time, in outbox order, at most one per second per chat;
 // failures follow outbox_on_result (notify/outbox.hpp). While a message is being retried
 // State::outbox_last_error reads "retrying: chat <id>: <error> (retry in N s, attempt k)" and
 // is cleared by the next delivery; a dropped message leaves "chat <id>: <error>".

@@ -1,6 +1,7 @@
-// A write run's verification chain across an opsd restart (SPEC §6, §11): the chain is in the
-// persisted state, a new Engine built from that state (as the daemon does after SIGTERM or
-// SIGKILL) finishes it, reports its outcome once, and never runs the write again.
+// A write run's verification chain across an opsd restart (docs/write-jobs.md,
+// docs/persistence.md): the chain is in the persisted state, a new Engine built from that state (as
+// the daemon does after SIGTERM or SIGKILL) finishes it, reports its outcome once, and never runs
+// the write again.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -125,9 +126,9 @@ TEST_CASE("restart while the write ran: its outcome is unknown, alerted, verifie
   CHECK(exits[0].note == s.info);
 
   // The one-time approval stays consumed: the write cannot run again without a new one.
-  CHECK(after.request_run("w", kT0 + seconds(6), 1000).error->code == Fault::already_running);
+  CHECK(after.request_run("w", kT0 + seconds(6), 1000).error->code == Refusal::already_running);
   (void)after.on_verify_finished("w", 0, "", kT0 + seconds(7));
-  CHECK(after.request_run("w", kT0 + seconds(8), 1000).error->code == Fault::approval_required);
+  CHECK(after.request_run("w", kT0 + seconds(8), 1000).error->code == Refusal::approval_required);
 
   a = after.on_timer(kT0 + seconds(35));
   const std::string v_item = item_of(a, "v");
