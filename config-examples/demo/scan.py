@@ -3,7 +3,7 @@
 
   scan.py start [--detach]  run the scan (in the foreground unless --detach), resuming
                             from the checkpoint; a no-op when already running or complete
-  scan.py status            print the status JSON of SPEC section 4 and exit 0
+  scan.py status            print the status JSON of docs/status-contract.md and exit 0
   scan.py reset             forget the checkpoint (refused while running)
 
 Files live in $OPS_STATE_DIR/demo-scan/ (opsd sets OPS_STATE_DIR; /tmp when unset):

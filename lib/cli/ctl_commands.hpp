@@ -1,5 +1,5 @@
-// opsctl's commands (SPEC §9). Each returns the process exit code: 0 ok, 1 failed or
-// refused, 2 usage or config error, 3 daemon not reachable.
+// opsctl's commands (docs/control-protocol.md). Each returns the process exit code: 0 ok, 1 failed
+// or refused, 2 usage or config error, 3 daemon not reachable.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,4 +1,4 @@
-// `opsctl selftest`: checks the installation for real, without a daemon (SPEC §1, issue 2).
+// `opsctl selftest`: checks the installation for real, without a daemon.
 #pragma once
 
 #include <iosfwd>

@@ -1,4 +1,4 @@
-// opsctl's human view of a `status` answer: a compact aligned table (SPEC §9).
+// opsctl's human view of a `status` answer: a compact aligned table (docs/control-protocol.md).
 #pragma once
 
 #include <boost/json/object.hpp>

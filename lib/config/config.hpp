@@ -1,4 +1,4 @@
-// The job configuration model (ops-jobs.json, version 1; SPEC §3). Plain data, no I/O.
+// The job configuration model (ops-jobs.json, version 1; docs/config.md). Plain data, no I/O.
 // Loading and validation live in config/config_loader.hpp.
 #pragma once
 

@@ -1,5 +1,6 @@
-// Loading and validating ops-jobs.json (version 1; SPEC §3, §6). Every config the original
-// tool accepted loads with the same meaning; what it accepted but makes no sense is a warning.
+// Loading and validating ops-jobs.json (version 1; docs/config.md, docs/write-jobs.md). Every
+// config the original tool accepted loads with the same meaning; what it accepted but makes no
+// sense is a warning.
 #pragma once
 
 #include <optional>
@@ -15,7 +16,7 @@ namespace opsd {
 
 // Where relative things in a config point.
 struct ConfigContext {
-  std::string state_dir;   // STATE (SPEC §2): the cwd of a job without `cwd`
+  std::string state_dir;   // STATE (docs/config.md): the cwd of a job without `cwd`
   std::string home;        // what `~` in `cwd` expands to
   std::string config_dir;  // relative `cwd` values are resolved against it
 };

@@ -1,4 +1,5 @@
-// Config diagnostics: errors and warnings, each tied to a JSON path (SPEC §3, validate-config).
+// Config diagnostics: errors and warnings, each tied to a JSON path (docs/config.md,
+// validate-config).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// The fingerprint an approval is bound to (SPEC §6).
+// The fingerprint an approval is bound to (docs/write-jobs.md).
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
-// Reading one entry of `jobs` (SPEC §3, §6). Cross-job rules (unique ids, `after` targets,
-// write verification) are checked by the caller over all drafts. Internal to lib/config.
+// Reading one entry of `jobs` (docs/config.md, docs/write-jobs.md). Cross-job rules (unique ids,
+// `after` targets, write verification) are checked by the caller over all drafts. Internal to
+// lib/config.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,5 @@
-// Where opsd keeps its files (SPEC §2). Pure resolution from flags and an injected environment.
+// Where opsd keeps its files (docs/config.md). Pure resolution from flags and an injected
+// environment.
 #pragma once
 
 #include <functional>

@@ -1,4 +1,5 @@
-// Reading a `defaults` or `jobs[].policy` block into a Policy (SPEC §3). Internal to lib/config.
+// Reading a `defaults` or `jobs[].policy` block into a Policy (docs/config.md). Internal to
+// lib/config.
 #pragma once
 
 #include <string_view>

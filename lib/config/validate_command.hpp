@@ -1,4 +1,4 @@
-// `opsctl validate-config` (SPEC §3): works without a daemon.
+// `opsctl validate-config` (docs/config.md): works without a daemon.
 #pragma once
 
 #include <iosfwd>

@@ -1,6 +1,7 @@
 #include "engine/approval.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace opsd {
 
@@ -86,6 +87,20 @@ void prune_approvals(State& state, TimeMs now) {
       ++it;
     }
   }
+}
+
+AuditEvent audit_event(std::string event, std::string job_id, std::string fingerprint,
+                       std::int64_t uid, std::optional<int> exit_code, std::string note,
+                       TimeMs now) {
+  AuditEvent e;
+  e.at = now;
+  e.event = std::move(event);
+  e.job_id = std::move(job_id);
+  e.fingerprint = std::move(fingerprint);
+  e.uid = uid;
+  e.exit_code = exit_code;
+  e.note = std::move(note);
+  return e;
 }
 
 }  // namespace opsd

@@ -1,4 +1,4 @@
-// Write-job approvals (SPEC §6) and the audit events the engine produces. Pure: no I/O.
+// Write-job approvals (docs/write-jobs.md) and the audit events the engine produces. Pure: no I/O.
 // The fingerprint of a job's definition is computed elsewhere and passed in as a string.
 #pragma once
 
@@ -27,6 +27,11 @@ struct AuditEvent {
   std::string output_tail;            // write_exit / verify: the end of its output
   std::string verification;           // verify: the verifying job id, or "commands.verify"
 };
+
+// The one builder of audit events: the fields every entry has (docs/write-jobs.md, audit log).
+AuditEvent audit_event(std::string event, std::string job_id, std::string fingerprint,
+                       std::int64_t uid, std::optional<int> exit_code, std::string note,
+                       TimeMs now);
 
 enum class ApprovalBasis {
   none,          // not approved: `reason` says why

@@ -3,11 +3,12 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <utility>
 
+#include "config/fingerprint.hpp"
 #include "engine/job_report.hpp"
 #include "engine/queue.hpp"
+#include "engine/quiet_hours.hpp"
 #include "engine/report_policy.hpp"
 #include "engine/resume_policy.hpp"
 #include "engine/schedule_driver.hpp"
@@ -22,35 +23,6 @@ constexpr TimeMs kQuickProbe = seconds(5);
 int utc_minute_of_day(TimeMs t) {
   const TimeMs minutes = t / 60000;
   return static_cast<int>(((minutes % 1440) + 1440) % 1440);
-}
-
-// Stable digest of what an approval is bound to (kind, risk, cwd, commands).
-std::string default_fingerprint(const Job& job) {
-  std::uint64_t h = 14695981039346656037ULL;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0x1f;
-    h *= 1099511628211ULL;
-  };
-  auto mix_argv = [&](std::string_view name, const std::vector<std::string>& argv) {
-    mix(name);
-    mix(std::to_string(argv.size()));
-    for (const auto& a : argv) mix(a);
-  };
-  mix(to_string(job.kind));
-  mix(to_string(job.risk));
-  mix(job.cwd);
-  mix_argv("start", job.commands.start);
-  mix_argv("status", job.commands.status);
-  mix_argv("stop", job.commands.stop);
-  mix_argv("run", job.commands.run);
-  mix_argv("verify", job.commands.verify);
-  char hex[24];
-  std::snprintf(hex, sizeof hex, "fnv1a:%016llx", static_cast<unsigned long long>(h));
-  return hex;
 }
 
 void consider(std::optional<TimeMs>& best, TimeMs t) {
@@ -83,10 +55,7 @@ bool pull_in_after_clock_step(const Job& job, JobRuntime& rt, TimeMs now) {
 }  // namespace
 
 Engine::Engine(Config config, State state)
-    : config_(std::move(config)),
-      state_(std::move(state)),
-      local_minute_(utc_minute_of_day),
-      fingerprint_(default_fingerprint) {
+    : config_(std::move(config)), state_(std::move(state)), local_minute_(utc_minute_of_day) {
   std::erase_if(state_.jobs, [&](const auto& kv) { return config_.find(kv.first) == nullptr; });
   for (const auto& job : config_.jobs) state_.jobs.try_emplace(job.id);
 }
@@ -99,11 +68,7 @@ void Engine::set_local_time(const Clock& clock) {
   local_minute_ = [&clock](TimeMs t) { return clock.local_minute_of_day(t); };
 }
 
-void Engine::set_fingerprinter(std::function<std::string(const Job&)> fingerprint) {
-  fingerprint_ = fingerprint ? std::move(fingerprint) : default_fingerprint;
-}
-
-std::string Engine::fingerprint(const Job& job) const { return fingerprint_(job); }
+std::string Engine::fingerprint(const Job& job) const { return job_fingerprint(job); }
 
 JobRuntime* Engine::long_runtime(const std::string& job_id, const Job** job) {
   const Job* j = config_.find(job_id);
@@ -135,7 +100,7 @@ bool Engine::wants_running(const Job& job, const JobRuntime& rt) const {
 }
 
 bool Engine::quiet(const Job& job, TimeMs now) const {
-  return quiet_hours_contain(job.policy.quiet_hours, local_minute_(now));
+  return in_quiet_hours(job.policy.quiet_hours, local_minute_(now));
 }
 
 void Engine::schedule_poll(const Job& job, JobRuntime& rt, TimeMs now) {
@@ -284,15 +249,8 @@ std::vector<ReportSection> Engine::snapshot() const {
 
 void Engine::audit(std::string event, const Job& job, std::int64_t uid,
                    std::optional<int> exit_code, std::string note, TimeMs now) {
-  AuditEvent e;
-  e.at = now;
-  e.event = std::move(event);
-  e.job_id = job.id;
-  e.fingerprint = fingerprint(job);
-  e.uid = uid;
-  e.exit_code = exit_code;
-  e.note = std::move(note);
-  audit_.push_back(std::move(e));
+  audit_.push_back(audit_event(std::move(event), job.id, fingerprint(job), uid, exit_code,
+                               std::move(note), now));
 }
 
 }  // namespace opsd

@@ -13,9 +13,9 @@
 
 #include "config/config.hpp"
 #include "engine/approval.hpp"
+#include "engine/refusal.hpp"
 #include "engine/status_report.hpp"
 #include "engine/write_chain.hpp"
-#include "rpc/fault.hpp"
 #include "state/state.hpp"
 #include "util/clock.hpp"
 
@@ -52,7 +52,7 @@ struct LaunchOneShot {
   bool verify = false;
 };
 
-// One job's part of a message (SPEC §7 layout); message_builder.hpp renders sections.
+// One job's part of a message (docs/notifications.md layout); message_builder.hpp renders sections.
 struct ReportSection {
   std::string job_id;
   std::string name;
@@ -84,9 +84,9 @@ struct Step {
 // What a request (RPC) got: an error (nothing happened but what `audit` records) or a message
 // for the caller, plus the step.
 struct Outcome : Step {
-  Outcome(std::optional<RpcError> e = std::nullopt, std::string m = "", Actions a = {})
+  Outcome(std::optional<Refused> e = std::nullopt, std::string m = "", Actions a = {})
       : Step{std::move(a), {}, false}, error(std::move(e)), message(std::move(m)) {}
-  std::optional<RpcError> error;
+  std::optional<Refused> error;
   std::string message;
   bool ok() const { return !error; }
 };
@@ -136,7 +136,8 @@ class Engine {
   ReloadSummary reload(Config config, TimeMs now);
 
   // --- Additions (opsd engine) ---
-  // Record a one-time approval of a one_shot_write job (SPEC §6), bound to fingerprint(job).
+  // Record a one-time approval of a one_shot_write job (docs/write-jobs.md), bound to
+  // fingerprint(job).
   Outcome request_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
                           const std::string& note, TimeMs now);
   // The daemon is shutting down: LaunchStop for every owned child without changing job states
@@ -149,9 +150,8 @@ class Engine {
   void set_local_time(std::function<int(TimeMs)> local_minute);
   // Uses clock.local_minute_of_day; `clock` must outlive the engine.
   void set_local_time(const Clock& clock);
-  // The fingerprint of a job's definition (kind, risk, cwd, commands) that approvals are bound
-  // to. Default: a stable FNV-1a digest; the daemon installs the SHA-256 one.
-  void set_fingerprinter(std::function<std::string(const Job&)> fingerprint);
+  // The fingerprint of a job's definition that approvals are bound to: job_fingerprint
+  // (config/fingerprint.hpp, SHA-256 of kind, risk, cwd and commands).
   std::string fingerprint(const Job& job) const;
 
   const Config& config() const { return config_; }
@@ -243,7 +243,6 @@ class Engine {
   std::set<std::string, std::less<>> direct_running_;  // one-shot run outside the queue
   bool shutting_down_ = false;
   std::function<int(TimeMs)> local_minute_;
-  std::function<std::string(const Job&)> fingerprint_;
   std::vector<AuditEvent> audit_;  // recorded during the current call
 };
 

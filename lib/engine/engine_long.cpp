@@ -186,26 +186,26 @@ Actions Engine::decide_child_exited(const std::string& job_id, int /*exit_code*/
 Outcome Engine::decide_start(const std::string& job_id, bool allow_risk, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
-  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (!job) return {unknown_job(job_id), "", {}};
   if (job->kind != JobKind::long_running_read)
-    return {RpcError{Fault::wrong_kind, job_id + " is " + std::string(to_string(job->kind)) +
-                                            ": start applies to long_running_read jobs"},
+    return {Refused{Refusal::wrong_kind, job_id + " is " + std::string(to_string(job->kind)) +
+                                             ": start applies to long_running_read jobs"},
             "",
             {}};
   if (job->risk != Risk::read_only && !allow_risk)
-    return {RpcError{Fault::refused_by_policy,
-                     job_id + " has risk=" + std::string(to_string(job->risk)) +
-                         ": pass --allow-risk to start it"},
+    return {Refused{Refusal::refused_by_policy,
+                    job_id + " has risk=" + std::string(to_string(job->risk)) +
+                        ": pass --allow-risk to start it"},
             "",
             {}};
   JobRuntime& rt = state_.jobs[job_id];
   if (active(rt.state) || rt.running)
-    return {RpcError{Fault::already_running,
-                     job_id + " is already " + std::string(to_string(rt.state))},
+    return {Refused{Refusal::already_running,
+                    job_id + " is already " + std::string(to_string(rt.state))},
             "",
             {}};
   if (rt.state == JobState::stopping)
-    return {RpcError{Fault::already_running, job_id + " is still stopping; start it once stopped"},
+    return {Refused{Refusal::already_running, job_id + " is still stopping; start it once stopped"},
             "",
             {}};
   transition(rt, JobState::starting, "start requested", now);
@@ -223,10 +223,10 @@ Outcome Engine::decide_start(const std::string& job_id, bool allow_risk, TimeMs 
 Outcome Engine::decide_stop(const std::string& job_id, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
-  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (!job) return {unknown_job(job_id), "", {}};
   if (job->kind != JobKind::long_running_read)
-    return {RpcError{Fault::wrong_kind, job_id + " is " + std::string(to_string(job->kind)) +
-                                            ": stop applies to long_running_read jobs"},
+    return {Refused{Refusal::wrong_kind, job_id + " is " + std::string(to_string(job->kind)) +
+                                             ": stop applies to long_running_read jobs"},
             "",
             {}};
   JobRuntime& rt = state_.jobs[job_id];
@@ -236,8 +236,8 @@ Outcome Engine::decide_stop(const std::string& job_id, TimeMs now) {
   }
   if (active(rt.state) || rt.running) {
     if (job->commands.stop.empty() && !rt.owned_pid && !rt.pid)
-      return {RpcError{Fault::refused_by_policy,
-                       job_id + " has no commands.stop, no process opsd owns and no status pid"},
+      return {Refused{Refusal::refused_by_policy,
+                      job_id + " has no commands.stop, no process opsd owns and no status pid"},
               "",
               {}};
     transition(rt, JobState::stopping, "stop requested", now);
@@ -255,8 +255,8 @@ Outcome Engine::decide_stop(const std::string& job_id, TimeMs now) {
     o.message = job_id + " stays stopped (auto-resume cancelled)";
     return o;
   }
-  return {RpcError{Fault::not_running,
-                   job_id + " is not running (" + std::string(to_string(rt.state)) + ")"},
+  return {Refused{Refusal::not_running,
+                  job_id + " is not running (" + std::string(to_string(rt.state)) + ")"},
           "",
           {}};
 }

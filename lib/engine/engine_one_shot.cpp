@@ -1,11 +1,13 @@
 // Engine: one-shot jobs — direct runs, the queue, after-chains, write approvals and
-// verification outcomes (SPEC §5, §6).
+// verification outcomes (docs/engine.md, docs/write-jobs.md).
 #include <algorithm>
 
 #include "engine/approval.hpp"
 #include "engine/engine.hpp"
 #include "engine/job_report.hpp"
 #include "engine/queue.hpp"
+#include "engine/report_text.hpp"
+#include "util/output_tail.hpp"
 
 namespace opsd {
 
@@ -26,15 +28,15 @@ std::string kind_risk(const Job& job) {
 Outcome Engine::decide_run(const std::string& job_id, TimeMs now, std::int64_t uid) {
   Outcome o;
   const Job* job = config_.find(job_id);
-  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (!job) return {unknown_job(job_id), "", {}};
   if (job->kind == JobKind::long_running_read)
-    return {RpcError{Fault::wrong_kind, job_id + " is long_running_read: use start"}, "", {}};
+    return {Refused{Refusal::wrong_kind, job_id + " is long_running_read: use start"}, "", {}};
   if (direct_running_.contains(job_id))
-    return {RpcError{Fault::already_running, job_id + " is already running"}, "", {}};
+    return {Refused{Refusal::already_running, job_id + " is already running"}, "", {}};
   if (job->kind == JobKind::one_shot_write) return run_write(*job, now, uid);
   if (job->risk != Risk::read_only)
-    return {RpcError{Fault::refused_by_policy,
-                     job_id + " is one_shot_read with risk=" + std::string(to_string(job->risk))},
+    return {Refused{Refusal::refused_by_policy,
+                    job_id + " is one_shot_read with risk=" + std::string(to_string(job->risk))},
             "",
             {}};
   direct_running_.insert(job_id);
@@ -47,21 +49,21 @@ Outcome Engine::decide_enqueue(const std::string& job_id, TimeMs not_before,
                                const std::string& source, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
-  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (!job) return {unknown_job(job_id), "", {}};
   if (job->kind == JobKind::long_running_read)
-    return {
-        RpcError{Fault::wrong_kind, job_id + " is long_running_read: the queue runs one-shot jobs"},
-        "",
-        {}};
+    return {Refused{Refusal::wrong_kind,
+                    job_id + " is long_running_read: the queue runs one-shot jobs"},
+            "",
+            {}};
   if (!queueable(*job))
-    return {RpcError{Fault::refused_by_policy, job_id + " (" + kind_risk(*job) +
-                                                   ") is not read-only: the queue never runs it"},
+    return {Refused{Refusal::refused_by_policy, job_id + " (" + kind_risk(*job) +
+                                                    ") is not read-only: the queue never runs it"},
             "",
             {}};
   auto id = enqueue_item(state_, job_id, not_before, source.empty() ? "opsctl" : source, now);
   if (!id)
-    return {RpcError{Fault::refused_by_policy,
-                     "the queue is full (" + std::to_string(State::kMaxQueue) + " items)"},
+    return {Refused{Refusal::refused_by_policy,
+                    "the queue is full (" + std::to_string(State::kMaxQueue) + " items)"},
             "",
             {}};
   dirty_ = true;
@@ -74,11 +76,11 @@ Outcome Engine::decide_approve(const std::string& job_id, TimeMs ttl_ms, std::in
                                const std::string& note, TimeMs now) {
   Outcome o;
   const Job* job = config_.find(job_id);
-  if (!job) return {RpcError{Fault::unknown_job, "unknown job: " + job_id}, "", {}};
+  if (!job) return {unknown_job(job_id), "", {}};
   if (job->kind != JobKind::one_shot_write)
-    return {RpcError{Fault::wrong_kind, job_id + " is not a one_shot_write job"}, "", {}};
+    return {Refused{Refusal::wrong_kind, job_id + " is not a one_shot_write job"}, "", {}};
   auto rec = approve(state_, *job, fingerprint(*job), ttl_ms, uid, note, now);
-  if (!rec) return {RpcError{Fault::invalid_params, rec.error().message}, "", {}};
+  if (!rec) return {Refused{Refusal::bad_params, rec.error().message}, "", {}};
   audit("approve", *job, uid, std::nullopt, note, now);
   dirty_ = true;
   o.message = "approved " + job_id + " for one run within " + std::to_string(ttl_ms / 1000) + "s";
@@ -108,8 +110,8 @@ void Engine::run_queue_items(TimeMs now, Actions& out) {
       s = job_section(*job);
     else
       s.job_id = s.name = item->job_id;
-    s.state = "skipped (" + item->id + ")";
-    s.action_required = tr(locale(), "队列任务被拒绝：", "queued job refused: ") + why;
+    s.state = text(Text::queue_item_skipped, locale(), {item->id});
+    s.action_required = text(Text::queued_job_refused, locale(), {why});
     out.push_back(Notify{std::move(s), true});
   }
 }
@@ -137,8 +139,8 @@ std::vector<Engine::Enqueued> Engine::enqueue_after(const Job& parent, bool succ
       continue;
     }
     ReportSection s = job_section(parent);
-    s.state = "after-chain";
-    s.action_required = tr(locale(), "after 任务未入队：", "after-chain not enqueued: ") + problem;
+    s.state = text(Text::after_chain_state, locale());
+    s.action_required = text(Text::after_not_enqueued, locale(), {problem});
     out.push_back(Notify{std::move(s), true});
   }
   return enqueued;
@@ -151,7 +153,8 @@ Actions Engine::decide_one_shot_finished(const std::string& job_id,
   dirty_ = true;
   QueueItem* item = queue_item_id.empty() ? nullptr : find_queue_item(state_, queue_item_id);
   if (queue_item_id.empty()) direct_running_.erase(job_id);
-  if (item) finish_item(*item, exit_code, clip_utf8(output_tail, 200), now);
+  if (item)
+    finish_item(*item, exit_code, opsd::output_tail(output_tail, 200, CutMark::ellipsis), now);
   if (const Job* job = config_.find(job_id)) {
     if (job->kind == JobKind::one_shot_write)
       finish_write(*job, exit_code, output_tail, now, out);
@@ -184,18 +187,19 @@ void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
           now);
     ReportSection s = job_section(*verified);
     if (attention) {
-      s.state = "❌ verification failed (" + job.id + " exit=" + std::to_string(exit_code) + ")";
-      s.info = clip_utf8(output, kMaxOutputInReport);
-      s.action_required =
-          tr(locale(), "写入后验证失败，请检查", "verification after the write failed: check it");
+      s.state = text(Text::verification_failed_state, locale(),
+                     {job.id + " exit=" + std::to_string(exit_code)});
+      s.info = output_tail(output, kMaxOutputInReport, CutMark::ellipsis);
+      s.action_required = text(Text::verification_failed_action, locale());
     } else {
-      s.state = "✅ verified (" + job.id + ")";
+      s.state = text(Text::verified_state, locale(), {job.id});
     }
     out.push_back(Notify{std::move(s), attention});
   } else if (attention) {
     ReportSection s = job_section(job);
-    s.state = exit_code == 0 ? "done (exit=0)" : "failed (exit=" + std::to_string(exit_code) + ")";
-    s.info = clip_utf8(output, kMaxOutputInReport);
+    s.state = exit_code == 0 ? std::string(text(Text::one_shot_done, locale()))
+                             : text(Text::one_shot_failed, locale(), {std::to_string(exit_code)});
+    s.info = output_tail(output, kMaxOutputInReport, CutMark::ellipsis);
     out.push_back(Notify{std::move(s), true});
   }
   enqueue_after(job, exit_code == 0, now, out);

@@ -1,11 +1,13 @@
-// Engine: write jobs (SPEC §6) — the approval gate of `run`, and the verification chain after
-// the write: its after-jobs and commands.verify, then one outcome report per write run.
+// Engine: write jobs (docs/write-jobs.md) — the approval gate of `run`, and the verification chain
+// after the write: its after-jobs and commands.verify, then one outcome report per write run.
 #include <algorithm>
 
 #include "engine/approval.hpp"
 #include "engine/engine.hpp"
 #include "engine/job_report.hpp"
 #include "engine/queue.hpp"
+#include "engine/report_text.hpp"
+#include "util/output_tail.hpp"
 
 namespace opsd {
 
@@ -31,19 +33,6 @@ const char* basis_text(ApprovalBasis basis) {
   return "not approved";
 }
 
-AuditEvent event_of(std::string name, std::string job_id, std::string fingerprint, std::int64_t uid,
-                    std::optional<int> exit_code, std::string note, TimeMs now) {
-  AuditEvent e;
-  e.at = now;
-  e.event = std::move(name);
-  e.job_id = std::move(job_id);
-  e.fingerprint = std::move(fingerprint);
-  e.uid = uid;
-  e.exit_code = exit_code;
-  e.note = std::move(note);
-  return e;
-}
-
 ReportSection chain_section(const Job* job, const std::string& job_id) {
   if (job) return job_section(*job);
   ReportSection s;
@@ -60,12 +49,12 @@ Outcome Engine::run_write(const Job& job, TimeMs now, std::int64_t uid) {
   if (!check.ok()) {
     audit("refuse", job, uid, std::nullopt, check.reason, now);
     const std::string how = "approve with 'opsctl approve " + job.id + "'";
-    o.error = RpcError{Fault::approval_required, "ACTION REQUIRED: " + how + " (" + job.id +
-                                                     " was not run: " + check.reason + ")"};
+    o.error = Refused{Refusal::approval_required, "ACTION REQUIRED: " + how + " (" + job.id +
+                                                      " was not run: " + check.reason + ")"};
     ReportSection s = job_section(job);
-    s.state = "refused (not run)";
+    s.state = text(Text::write_refused_state, locale());
     s.info = check.reason;
-    s.action_required = tr(locale(), "需要批准：opsctl approve " + job.id, how);
+    s.action_required = text(Text::approval_needed_action, locale(), {job.id});
     o.actions.push_back(Notify{std::move(s), true});
     return o;
   }
@@ -96,9 +85,9 @@ void Engine::finish_write(const Job& job, int exit_code, const std::string& outp
   }
   WriteChain& chain = *it;
   chain.write_exit = exit_code;
-  AuditEvent e = event_of("write_exit", job.id, fingerprint(job), chain.uid, exit_code, "", now);
+  AuditEvent e = audit_event("write_exit", job.id, fingerprint(job), chain.uid, exit_code, "", now);
   e.duration_ms = std::max<TimeMs>(0, now - chain.started_at);
-  e.output_tail = tail_utf8(output, kAuditOutputBytes);
+  e.output_tail = output_tail(output, kAuditOutputBytes);
   audit_.push_back(std::move(e));
 
   for (auto& q : enqueue_after(job, exit_code == 0, now, out))
@@ -114,16 +103,14 @@ void Engine::finish_write(const Job& job, int exit_code, const std::string& outp
   ReportSection s = job_section(job);
   const std::string names = verification_names(chain);
   if (exit_code != 0) {
-    s.state = "❌ write failed (exit=" + std::to_string(exit_code) + ")";
-    s.info = clip_utf8(output, kMaxOutputInReport);
-    s.action_required = tr(locale(), "写任务失败，请检查", "the write failed: check it");
-    if (!names.empty())
-      s.action_required += tr(locale(), "（验证仍会运行：", " (verification still runs: ") + names +
-                           tr(locale(), "）", ")");
+    s.state = text(Text::write_failed_state, locale(), {std::to_string(exit_code)});
+    s.info = output_tail(output, kMaxOutputInReport, CutMark::ellipsis);
+    s.action_required = text(Text::write_failed_action, locale());
+    if (!names.empty()) s.action_required += text(Text::verification_still_runs, locale(), {names});
     out.push_back(Notify{std::move(s), true});
   } else if (!names.empty()) {
-    s.state = "write done (exit=0)";
-    s.info = tr(locale(), "等待验证: ", "awaiting verification: ") + names;
+    s.state = text(Text::write_done_state, locale());
+    s.info = text(Text::awaiting_verification, locale(), {names});
     out.push_back(Notify{std::move(s), false});
   }
   settle_chains(now, out);
@@ -158,8 +145,8 @@ Actions Engine::decide_verify_finished(const std::string& job_id, int exit_code,
   if (known) {
     settle_chains(now, out);
   } else if (const Job* job = config_.find(job_id)) {
-    AuditEvent e = event_of("verify", job_id, fingerprint(*job), -1, exit_code, "", now);
-    e.output_tail = tail_utf8(output_tail, kAuditOutputBytes);
+    AuditEvent e = audit_event("verify", job_id, fingerprint(*job), -1, exit_code, "", now);
+    e.output_tail = opsd::output_tail(output_tail, kAuditOutputBytes);
     e.verification = std::string(kVerifyCommand);
     audit_.push_back(std::move(e));
   }
@@ -173,12 +160,12 @@ void Engine::end_verification(WriteChain& chain, std::size_t index, int exit_cod
   Verification& v = chain.verifications.at(index);
   v.exit_code = exit_code;
   v.passed = exit_code == 0 && !needs_attention(output);
-  v.output = clip_utf8(tail_utf8(output, kMaxOutputInReport), kMaxOutputInReport);
+  v.output = output_tail(output, kMaxOutputInReport);
   const Job* job = config_.find(chain.job_id);
-  AuditEvent e = event_of("verify", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
-                          exit_code, v.passed ? "verified" : "failed", now);
+  AuditEvent e = audit_event("verify", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
+                             exit_code, v.passed ? "verified" : "failed", now);
   if (started_at > 0) e.duration_ms = std::max<TimeMs>(0, now - started_at);
-  e.output_tail = tail_utf8(output, kAuditOutputBytes);
+  e.output_tail = output_tail(output, kAuditOutputBytes);
   e.verification = v.name;
   audit_.push_back(std::move(e));
   dirty_ = true;
@@ -200,30 +187,29 @@ void Engine::settle_chains(TimeMs now, Actions& out) {
     switch (outcome) {
       case ChainOutcome::verified:
         what = "verified";
-        s.state = "✅ verified (" + verification_names(chain) + ")";
+        s.state = text(Text::verified_state, locale(), {verification_names(chain)});
         alert = false;
         break;
       case ChainOutcome::verification_failed:
         what = "verification_failed";
-        s.state = "❌ verification failed (" + summary + ")";
+        s.state = text(Text::verification_failed_state, locale(), {summary});
         for (const auto& v : chain.verifications)
           if (!v.passed && s.info.empty()) s.info = v.name + ": " + v.output;
-        s.action_required =
-            tr(locale(), "写入后验证失败，请检查", "verification after the write failed: check it");
+        s.action_required = text(Text::verification_failed_action, locale());
         break;
       case ChainOutcome::unverified:
         what = "unverified";
-        s.state = "write done (exit=0), unverified";
-        s.action_required = tr(locale(), "没有可运行的验证任务，请手动验证",
-                               "no verification could run: verify by hand");
+        s.state = text(Text::unverified_state, locale());
+        s.action_required = text(Text::unverified_action, locale());
         break;
       case ChainOutcome::write_failed:
         what = chain.write_note.empty() ? "write_failed" : "write_outcome_unknown";
-        s.state = chain.write_note.empty()
-                      ? "❌ write failed (exit=" + std::to_string(*chain.write_exit) + ")"
-                      : "❌ write outcome unknown (" + chain.write_note + ")";
+        s.state =
+            chain.write_note.empty()
+                ? text(Text::write_failed_state, locale(), {std::to_string(*chain.write_exit)})
+                : text(Text::write_outcome_unknown_note, locale(), {chain.write_note});
         if (!chain.verifications.empty()) {
-          s.info = tr(locale(), "验证: ", "verification: ") + summary;
+          s.info = text(Text::verification_info, locale(), {summary});
           // The failure itself was alerted when the write ended; ring again only for bad news.
           alert = false;
           for (const auto& v : chain.verifications) alert = alert || !v.passed;
@@ -232,8 +218,8 @@ void Engine::settle_chains(TimeMs now, Actions& out) {
       case ChainOutcome::pending:
         break;
     }
-    AuditEvent e = event_of("chain", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
-                            chain.write_exit, what, now);
+    AuditEvent e = audit_event("chain", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
+                               chain.write_exit, what, now);
     e.duration_ms = std::max<TimeMs>(0, now - chain.started_at);
     audit_.push_back(std::move(e));
     // A failed write without verifications was reported in full when it ended.
@@ -255,8 +241,8 @@ void Engine::restore_chains(TimeMs now, Actions& out) {
       // verifications (as after a success) tell the operator what actually happened.
       chain.write_exit = -1;
       chain.write_note = std::string(kWriteOutcomeUnknown);
-      AuditEvent e = event_of("write_exit", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
-                              -1, chain.write_note, now);
+      AuditEvent e = audit_event("write_exit", chain.job_id, job ? fingerprint(*job) : "",
+                                 chain.uid, -1, chain.write_note, now);
       e.duration_ms = std::max<TimeMs>(0, now - chain.started_at);
       audit_.push_back(std::move(e));
       if (job) {
@@ -267,13 +253,11 @@ void Engine::restore_chains(TimeMs now, Actions& out) {
               Verification{std::string(kVerifyCommand), "", std::nullopt, false, ""});
       }
       ReportSection s = chain_section(job, chain.job_id);
-      s.state = "❌ write outcome unknown";
+      s.state = text(Text::write_outcome_unknown_state, locale());
       s.info = chain.write_note;
-      s.action_required =
-          tr(locale(), "请检查写任务是否已生效", "check whether the write took effect");
+      s.action_required = text(Text::check_write_action, locale());
       if (const std::string names = verification_names(chain); !names.empty())
-        s.action_required += tr(locale(), "（验证仍会运行：", " (verification still runs: ") +
-                             names + tr(locale(), "）", ")");
+        s.action_required += text(Text::verification_still_runs, locale(), {names});
       out.push_back(Notify{std::move(s), true});
     }
     // commands.verify is read-only: one that had not ended (or not started) runs again.

@@ -1,12 +1,8 @@
 #include "engine/job_report.hpp"
 
-#include "notify/utf8.hpp"
+#include "engine/report_text.hpp"
 
 namespace opsd {
-
-std::string tr(const std::string& locale, std::string_view zh, std::string_view en) {
-  return std::string(locale == "en" ? en : zh);
-}
 
 ReportSection job_section(const Job& job) {
   ReportSection s;
@@ -27,11 +23,16 @@ std::string status_class(const JobRuntime& rt) {
 
 namespace {
 
+// Status lines read the same in both locales (report_text.hpp).
+constexpr std::string_view kStatusLocale = "en";
+
 std::string status_line(const JobRuntime& rt) {
   const std::string cls = status_class(rt);
-  if (cls == "completed") return "completed ✅";
-  if (cls == "running") return rt.pid ? "running (pid=" + std::to_string(*rt.pid) + ")" : "running";
-  if (cls == "paused" && !rt.stop_reason.empty()) return "paused stopReason=" + rt.stop_reason;
+  if (cls == "completed") return std::string(text(Text::status_completed, kStatusLocale));
+  if (cls == "running" && rt.pid)
+    return text(Text::status_running_pid, kStatusLocale, {std::to_string(*rt.pid)});
+  if (cls == "paused" && !rt.stop_reason.empty())
+    return text(Text::status_paused_reason, kStatusLocale, {rt.stop_reason});
   return cls;
 }
 
@@ -45,9 +46,10 @@ ReportSection long_job_section(const Job& job, const JobRuntime& rt) {
   ReportSection s = job_section(job);
   s.state = status_line(rt);
   if (probe_failing(rt)) {
-    s.info = "status probe failed: " + rt.probe.error;
+    s.info = text(Text::status_probe_failed, kStatusLocale, {rt.probe.error});
   } else if (rt.state == JobState::stalled) {
-    const std::string stall = "stalled >= " + std::to_string(job.policy.stall_seconds) + "s";
+    const std::string stall =
+        text(Text::stalled_for, kStatusLocale, {std::to_string(job.policy.stall_seconds)});
     s.info = rt.message.empty() ? stall : rt.message + " (" + stall + ")";
   } else {
     s.info = rt.message;
@@ -75,37 +77,23 @@ std::string anomaly_key(const JobRuntime& rt) {
 std::string anomaly_action(const Job& job, const JobRuntime& rt, const std::string& locale) {
   const std::string key = anomaly_key(rt);
   if (key == "probe")
-    return tr(locale, "状态命令连续失败 ", "the status command failed ") +
-           std::to_string(rt.probe.consecutive_failures) +
-           tr(locale, " 次，请检查 commands.status", " times in a row: check commands.status");
+    return text(Text::probe_failing_action, locale,
+                {std::to_string(rt.probe.consecutive_failures)});
   if (key == "given_up")
-    return tr(locale, "自动恢复已放弃（1 小时内 ", "auto-resume gave up (") +
-           std::to_string(job.policy.max_auto_resumes) +
-           tr(locale, " 次），检查后运行 opsctl start ",
-              " attempts within 1h): check, then run opsctl start ") +
-           job.id;
+    return text(Text::given_up_action, locale,
+                {std::to_string(job.policy.max_auto_resumes), job.id});
   if (key.starts_with("stalled:"))
-    return tr(locale, "任务停滞，请检查（", "no progress: check the job (") +
-           std::to_string(job.policy.stall_seconds) + tr(locale, "s 无进展）", "s unchanged)");
-  if (key.starts_with("paused:"))
-    return tr(locale, "需要你确认下一步（或启用 autoResume）",
-              "decide the next step (or enable autoResume)");
+    return text(Text::stalled_action, locale, {std::to_string(job.policy.stall_seconds)});
+  if (key.starts_with("paused:")) return std::string(text(Text::paused_action, locale));
   return "";
 }
 
 std::string recovery_info(std::string_view last_key, const std::string& locale) {
-  if (last_key == "probe") return tr(locale, "✅ 状态探测已恢复", "✅ status probe recovered");
-  if (last_key.starts_with("stalled:")) return tr(locale, "✅ 进度恢复", "✅ progress moves again");
-  if (last_key.starts_with("level:")) return tr(locale, "✅ 告警解除", "✅ alert cleared");
-  return tr(locale, "✅ 已恢复", "✅ recovered");
-}
-
-std::string clip_utf8(std::string_view s, std::size_t max_bytes) {
-  auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  if (s.size() <= max_bytes) return utf8_valid(s);
-  return "…" + utf8_valid(utf8_last_bytes(s, max_bytes));
+  Text t = Text::recovered;
+  if (last_key == "probe") t = Text::recovered_probe;
+  if (last_key.starts_with("stalled:")) t = Text::recovered_progress;
+  if (last_key.starts_with("level:")) t = Text::recovered_alert;
+  return std::string(text(t, locale));
 }
 
 bool needs_attention(std::string_view output) {

@@ -5,24 +5,11 @@
 #include <charconv>
 #include <cstdio>
 
+#include "engine/report_text.hpp"
+
 namespace opsd {
 
 namespace {
-
-struct Labels {
-  const char* header;
-  const char* open;  // around the time
-  const char* close;
-  const char* status;
-  const char* info;
-  const char* progress;
-};
-
-const Labels& labels_for(const std::string& locale) {
-  static const Labels zh{"🛠️ Ops 快报", "（", "）", "状态", "信息", "进度"};
-  static const Labels en{"🛠️ Ops report", " (", ")", "Status", "Info", "Progress"};
-  return locale == "en" ? en : zh;
-}
 
 std::string scalar_text(const boost::json::value& v) {
   switch (v.kind()) {
@@ -80,16 +67,15 @@ std::string render_progress(const std::string& progress_json) {
 }
 
 std::string render_section(const ReportSection& s, const std::string& locale) {
-  const Labels& l = labels_for(locale);
   std::string out = "• " + s.name + " (" + s.job_id;
   if (s.kind) out += ", " + std::string(to_string(*s.kind));
   out += ")";
-  auto line = [&out](const char* label, const std::string& text) {
-    if (!text.empty()) out += std::string("\n- ") + label + ": " + text;
+  auto line = [&out](std::string_view label, const std::string& value) {
+    if (!value.empty()) out += "\n- " + std::string(label) + ": " + value;
   };
-  line(l.status, s.state);
-  line(l.info, s.info);
-  line(l.progress, render_progress(s.progress_json));
+  line(text(Text::label_status, locale), s.state);
+  line(text(Text::label_info, locale), s.info);
+  line(text(Text::label_progress, locale), render_progress(s.progress_json));
   line("ACTION REQUIRED", s.action_required);
   line("AUTORUN", s.autorun);
   return out;
@@ -97,8 +83,9 @@ std::string render_section(const ReportSection& s, const std::string& locale) {
 
 std::string build_message(const std::vector<ReportSection>& sections, TimeMs now,
                           const std::string& locale, const LocalMinuteFn& local_minute) {
-  const Labels& l = labels_for(locale);
-  std::string out = std::string(l.header) + l.open + format_local_time(now, local_minute) + l.close;
+  std::string out =
+      std::string(text(Text::header, locale)) + std::string(text(Text::time_open, locale)) +
+      format_local_time(now, local_minute) + std::string(text(Text::time_close, locale));
   for (const auto& s : sections) out += "\n\n" + render_section(s, locale);
   return out;
 }

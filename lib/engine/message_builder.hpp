@@ -1,4 +1,4 @@
-// Renders report sections into the message text (SPEC §7 layout):
+// Renders report sections into the message text (docs/notifications.md layout):
 //
 //   🛠️ Ops 快报（HH:MM:SS）
 //

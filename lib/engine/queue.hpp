@@ -1,4 +1,4 @@
-// The one-shot queue (SPEC §5): persisted in State::queue, one item running at a time, items
+// The one-shot queue (docs/engine.md): persisted in State::queue, one item running at a time, items
 // wait for their not_before, the last State::kMaxQueue items are kept. Pure: no I/O.
 #pragma once
 

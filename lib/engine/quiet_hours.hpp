@@ -1,4 +1,5 @@
-// Quiet hours (SPEC §7): routine progress is suppressed inside them, alerts never are.
+// Quiet hours (docs/engine.md, reports): routine progress is suppressed inside them, alerts never
+// are.
 #pragma once
 
 #include "config/config.hpp"

@@ -24,12 +24,6 @@ TimeMs reminder_interval(const Policy& policy) {
   return seconds(std::max<std::int64_t>(900, policy.report_every_seconds));
 }
 
-bool quiet_hours_contain(const QuietHours& q, int m) {
-  if (q.start_minute == q.end_minute) return false;
-  if (q.start_minute < q.end_minute) return m >= q.start_minute && m < q.end_minute;
-  return m >= q.start_minute || m < q.end_minute;
-}
-
 std::string report_digest(std::string_view status_class, const ReportSection& s) {
   std::uint64_t h = 14695981039346656037ULL;
   fnv1a(h, s.state);

@@ -1,4 +1,4 @@
-// When a job's report goes out (SPEC §5 stall, §7 quiet hours). Pure: no I/O.
+// When a job's report goes out (docs/engine.md, reports). Pure: no I/O.
 // Dedup state lives in JobRuntime (last_report_digest, last_report_at, last_anomaly_key,
 // last_alert_at) and is updated when a report is decided, independent of delivery.
 #pragma once
@@ -15,10 +15,6 @@ namespace opsd {
 
 // Minimum gap between reminders of an unchanged anomaly: max(900 s, reportEverySeconds).
 TimeMs reminder_interval(const Policy& policy);
-
-// True when `minute_of_day` (0..1439, local) lies in [start, end); wraps past midnight when
-// start > end; start == end means no quiet hours.
-bool quiet_hours_contain(const QuietHours& q, int minute_of_day);
 
 // Digest of a section's reportable content: "<status_class>|<hex hash>". Stable across builds
 // (it is persisted).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/report_text.hpp"
+
 namespace opsd {
 
 namespace {
@@ -60,6 +62,13 @@ void record_resume_attempt(JobRuntime& rt, TimeMs now, bool reset_window) {
   ++rt.auto_resumes_total;
 }
 
+namespace {
+
+// AUTORUN notes read the same in both locales and are persisted (report_text.hpp).
+constexpr std::string_view kAutorunLocale = "en";
+
+}  // namespace
+
 std::string autorun_note(const ResumeDecision& d, const Policy& policy) {
   const std::string cap = std::to_string(policy.max_auto_resumes);
   switch (d.verdict) {
@@ -67,16 +76,18 @@ std::string autorun_note(const ResumeDecision& d, const Policy& policy) {
     case ResumeVerdict::disabled:
       return "";
     case ResumeVerdict::blocked:
-      return "blocked (risk != read_only)";
+      return std::string(text(Text::autorun_blocked, kAutorunLocale));
     case ResumeVerdict::backoff:
-      return "suppressed (backoff " + std::to_string(policy.auto_resume_backoff_seconds) + "s)";
+      return text(Text::autorun_backoff, kAutorunLocale,
+                  {std::to_string(policy.auto_resume_backoff_seconds)});
     case ResumeVerdict::resume:
-      if (d.after_cooldown) return "resumed after the give-up cooldown";
-      return "resumed (attempt " + std::to_string(d.attempts_in_window + 1) + "/" + cap +
-             " within 1h)";
+      if (d.after_cooldown)
+        return std::string(text(Text::autorun_resumed_after_cooldown, kAutorunLocale));
+      return text(Text::autorun_resumed, kAutorunLocale,
+                  {std::to_string(d.attempts_in_window + 1), cap});
     case ResumeVerdict::give_up:
     case ResumeVerdict::given_up_wait:
-      return "given up (" + cap + " attempts within 1h); retried after a 1h cooldown";
+      return text(Text::autorun_given_up, kAutorunLocale, {cap});
   }
   return "";
 }

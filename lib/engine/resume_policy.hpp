@@ -1,4 +1,4 @@
-// Auto-resume decisions for long_running_read jobs (SPEC §5 "auto-resume"). Pure: no I/O.
+// Auto-resume decisions for long_running_read jobs (docs/engine.md "auto-resume"). Pure: no I/O.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// A job's own account of itself: the parsed output of `commands.status` (SPEC §4).
+// A job's own account of itself: the parsed output of `commands.status` (docs/status-contract.md).
 #pragma once
 
 #include <cstdint>

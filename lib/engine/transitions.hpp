@@ -1,4 +1,4 @@
-// The one place a long_running_read job changes state (SPEC §5; STYLE habit 3).
+// The one place a long_running_read job changes state (docs/engine.md).
 #pragma once
 
 #include <string>

@@ -1,7 +1,5 @@
 #include "engine/write_chain.hpp"
 
-#include "notify/utf8.hpp"
-
 namespace opsd {
 
 ChainOutcome chain_outcome(const WriteChain& chain) {
@@ -32,14 +30,6 @@ std::string verification_names(const WriteChain& chain) {
   std::string out;
   for (const auto& v : chain.verifications) out += (out.empty() ? "" : ", ") + v.name;
   return out;
-}
-
-std::string tail_utf8(std::string_view s, std::size_t max_bytes) {
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  s = utf8_last_bytes(s, max_bytes);
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  return utf8_valid(s);  // it goes into the audit log and reports: JSON, Telegram
 }
 
 }  // namespace opsd

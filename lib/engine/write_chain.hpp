@@ -1,6 +1,6 @@
-// The verification chain of one write run (SPEC §6): the write's exit, then every verification
-// it started (the after-jobs enqueued from it and its own commands.verify) until all have
-// ended; then one outcome. Pure data and wording; the engine drives it (engine_write.cpp).
+// The verification chain of one write run (docs/write-jobs.md): the write's exit, then every
+// verification it started (the after-jobs enqueued from it and its own commands.verify) until all
+// have ended; then one outcome. Pure data and wording; the engine drives it (engine_write.cpp).
 #pragma once
 
 #include <cstddef>
@@ -35,8 +35,5 @@ ChainOutcome chain_outcome(const WriteChain& chain);
 std::string verification_summary(const WriteChain& chain);
 // Names of the verifications, comma-separated.
 std::string verification_names(const WriteChain& chain);
-
-// The last `max_bytes` of `s` without splitting a UTF-8 sequence, whitespace-trimmed.
-std::string tail_utf8(std::string_view s, std::size_t max_bytes);
 
 }  // namespace opsd

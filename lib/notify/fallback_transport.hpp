@@ -1,4 +1,4 @@
-// Tries the OpenClaw CLI first and falls back to the Bot API (SPEC §7, §12: also when the
+// Tries the OpenClaw CLI first and falls back to the Bot API (docs/notifications.md: also when the
 // binary exists but fails, not only when it is missing).
 #pragma once
 

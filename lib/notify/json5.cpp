@@ -9,7 +9,7 @@
 #include <boost/json.hpp>
 
 #include "notify/json5_number.hpp"
-#include "notify/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace opsd {
 namespace {

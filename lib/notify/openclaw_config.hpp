@@ -1,4 +1,5 @@
-// Where Telegram messages go and with which bot token, from openclaw.json (SPEC §2, §7).
+// Where Telegram messages go and with which bot token, from openclaw.json (docs/config.md,
+// docs/notifications.md).
 #pragma once
 
 #include <functional>
@@ -42,7 +43,7 @@ struct TelegramSettings {
   std::vector<std::string> problems;  // human-readable findings; never contain the token
 };
 
-// Resolves target and token (SPEC §7).
+// Resolves target and token (docs/notifications.md).
 // Target: `configured_target` (from --target or notify.target) if non-empty; else the
 // agents.list[] entry with id "main" whose heartbeat.target is "telegram" (its heartbeat.to,
 // string or integer); else channels.telegram.allowFrom[0] (string or integer). A tg: or

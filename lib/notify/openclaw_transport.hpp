@@ -1,5 +1,5 @@
 // Sends messages through the OpenClaw CLI: `openclaw message send --channel telegram
-// --target T --message M` (SPEC §7).
+// --target T --message M` (docs/notifications.md).
 #pragma once
 
 #include <chrono>
@@ -30,10 +30,11 @@ struct OpenclawOptions {
   std::string secret;                        // redacted from errors (the bot token), may be ""
 };
 
-// Runs the CLI in its own process group with stdin and stdout on /dev/null, never blocking the
-// loop. Exit status 0 -> delivered; anything else (non-zero exit, signal, timeout, cannot
-// start) -> transient, error "openclaw ...: <last lines of stderr>". `silent` is not passed:
-// the CLI has no such option. Sends may run concurrently (one child each).
+// Runs the CLI through process/'s CommandRunner: its own process group, stdin on /dev/null,
+// stdout read and ignored, never blocking the loop. Exit status 0 -> delivered; anything else
+// (non-zero exit, signal, timeout, cannot start) -> transient, error "openclaw ...: <last lines
+// of stderr>". `silent` is not passed: the CLI has no such option. Up to 4 sends run at once
+// (one child each); more wait in order.
 class OpenclawTransport : public Transport {
  public:
   OpenclawTransport(boost::asio::any_io_executor ex, OpenclawOptions opts);

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "notify/split_message.hpp"
-#include "notify/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace opsd {
 namespace {

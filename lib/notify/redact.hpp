@@ -1,4 +1,4 @@
-// Keeps the Telegram bot token out of logs, errors and status output (SPEC §7).
+// Keeps the Telegram bot token out of logs, errors and status output (docs/notifications.md).
 #pragma once
 
 #include <string>

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "notify/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace opsd {
 namespace {

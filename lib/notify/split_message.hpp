@@ -1,4 +1,4 @@
-// Splits long message texts to fit Telegram's per-message limit (SPEC §7).
+// Splits long message texts to fit Telegram's per-message limit (docs/notifications.md).
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
-// The Telegram Bot API wire format used by sendMessage (SPEC §7): the endpoint derived from
-// apiRoot, the request body, and how a response maps to a SendResult. Pure, no I/O.
+// The Telegram Bot API wire format used by sendMessage (docs/notifications.md): the endpoint
+// derived from apiRoot, the request body, and how a response maps to a SendResult. Pure, no I/O.
 #pragma once
 
 #include <cstddef>

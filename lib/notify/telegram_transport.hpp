@@ -1,4 +1,4 @@
-// Sends messages through the Telegram Bot API over HTTPS (SPEC §7).
+// Sends messages through the Telegram Bot API over HTTPS (docs/notifications.md).
 #pragma once
 
 #include <chrono>

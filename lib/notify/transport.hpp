@@ -1,4 +1,4 @@
-// A way to deliver one message text to one Telegram chat (SPEC §7).
+// A way to deliver one message text to one Telegram chat (docs/notifications.md).
 #pragma once
 
 #include <cstdint>

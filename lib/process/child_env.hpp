@@ -1,4 +1,5 @@
-// The environment and executable of a job's child process (SPEC §3). Pure apart from stat(2).
+// The environment and executable of a job's child process (docs/config.md). Pure apart from
+// stat(2).
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Short commands with a timeout and output caps: status probes, one-shot runs, commands.stop
-// (SPEC §4, §5; STYLE habit 6).
+// (docs/status-contract.md, docs/engine.md).
 #pragma once
 
 #include <chrono>
@@ -11,7 +11,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "process/status_parser.hpp"  // CommandOutput
+#include "process/command_output.hpp"
 
 namespace opsd {
 

@@ -1,4 +1,5 @@
-// Owned long-running children: a job's `commands.start` (SPEC §5 start/stop, §3 environment).
+// Owned long-running children: a job's `commands.start` (docs/engine.md start/stop, docs/config.md
+// environment).
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// A job's output log: STATE/net/logs/<job-id>.log, size-capped with rotation (SPEC §2).
+// A job's output log: STATE/net/logs/<job-id>.log, size-capped with rotation (docs/config.md).
 #pragma once
 
 #include <cstddef>

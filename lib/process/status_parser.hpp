@@ -1,25 +1,14 @@
-// Turning a status command's output into a StatusReport (SPEC §4). Pure: no I/O, never throws.
+// Turning a status command's output into a StatusReport (docs/status-contract.md). Pure: no I/O,
+// never throws.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "engine/status_report.hpp"
-#include "util/clock.hpp"
+#include "process/command_output.hpp"
 
 namespace opsd {
-
-// What a short command did (CommandRunner's result). Exactly one outcome applies, checked in
-// this order: spawn_error non-empty; timed_out; overflow; exit_code.
-struct CommandOutput {
-  int exit_code = -1;       // exit status 0..255; < 0: killed by signal -exit_code
-  bool timed_out = false;   // killed (whole process group) at the timeout
-  bool overflow = false;    // stdout went past the cap; child killed, stdout_text truncated
-  std::string stdout_text;  // at most the cap
-  std::string stderr_tail;  // the last 4 KiB of stderr
-  std::string spawn_error;  // non-empty: the command never ran (missing executable, bad cwd)
-  TimeMs duration_ms = 0;   // from spawn to the end of the output, monotonic
-};
 
 // Parses one JSON object (surrounding whitespace allowed) into a report, or an error naming the
 // problem, e.g. "`running` must be a boolean, got string".

@@ -1,4 +1,4 @@
-// The `status` answer (SPEC §9 schema), built from memory: config + state, no I/O.
+// The `status` answer (docs/control-protocol.md schema), built from memory: config + state, no I/O.
 #pragma once
 
 #include <cstdint>

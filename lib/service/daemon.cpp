@@ -10,7 +10,7 @@
 #include <random>
 
 #include "config/config_loader.hpp"
-#include "config/fingerprint.hpp"
+#include "engine/daemon_alerts.hpp"
 #include "service/daemon_impl.hpp"
 #include "state/atomic_file.hpp"
 #include "state/file_system.hpp"
@@ -156,17 +156,10 @@ void Daemon::check_crash_loop() {
 }
 
 void Daemon::post_crash_loop_alert() {
-  ReportSection s;
-  s.job_id = "opsd";
-  s.name = "opsd";
-  s.state = "crash loop";
-  s.info = std::to_string(start_decision_.recent_unclean) + " unclean starts within " +
-           std::to_string(CrashGuardPolicy{}.window / seconds(60)) +
-           " minutes (crash, kill -9 or watchdog abort); automatic job starts are off";
-  s.action_required =
-      "read opsd's log, start jobs by hand with 'opsctl start', then restart opsd cleanly "
-      "to turn automatic starts back on";
-  post_sections({s}, true);
+  post_sections({crash_loop_alert(start_decision_.recent_unclean,
+                                  static_cast<int>(CrashGuardPolicy{}.window / seconds(60)),
+                                  engine_->config().notify.locale)},
+                true);
 }
 
 void Daemon::start_watchdog() {
@@ -224,13 +217,9 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     for (const auto& p : problems) why += (why.empty() ? "" : "; ") + p;
     spdlog::error("reload refused, keeping the running config: {}", why);
     error = RpcError{Fault::config_error, "config not reloaded (old config kept): " + why};
-    ReportSection s;
-    s.job_id = "opsd";
-    s.name = "opsd";
-    s.state = "reload refused";
-    s.info = why;
-    s.action_required = "fix " + opts_.paths.config_file + " then run 'opsctl reload'";
-    post_sections({s}, true);
+    post_sections(
+        {reload_refused_alert(why, opts_.paths.config_file, engine_->config().notify.locale)},
+        true);
     update_status("READY=1");
     return;
   }
@@ -316,7 +305,6 @@ std::optional<int> Daemon::start() {
                   loaded.quarantined_to);
   engine_.emplace(std::move(*config), std::move(loaded.state));
   engine_->set_local_time(clock_);
-  engine_->set_fingerprinter(job_fingerprint);
   server_->start();
   // Only now is this the one daemon of the state dir: a killed predecessor's temp files go.
   if (int n = remove_stale_atomic_temps(opts_.paths.state_file); n > 0)
@@ -337,13 +325,9 @@ std::optional<int> Daemon::start() {
   info_.notifier = notifier_->describe();
 
   if (!loaded.quarantined_to.empty()) {
-    ReportSection s;
-    s.job_id = "opsd";
-    s.name = "opsd";
-    s.state = "state file corrupt";
-    s.info = loaded.error + "; moved aside to " + loaded.quarantined_to;
-    s.action_required = "inspect the quarantined file; opsd started with empty state";
-    post_sections({s}, true);
+    post_sections(
+        {state_corrupt_alert(loaded.error, loaded.quarantined_to, engine_->config().notify.locale)},
+        true);
   }
   if (start_decision_.tripped) post_crash_loop_alert();
   wait_signals();

@@ -1,5 +1,5 @@
 // The daemon: one io_context that wires config, state, engine, processes, control socket and
-// notifier together (SPEC §5, §8, §10).
+// notifier together (docs/engine.md, docs/control-protocol.md, README.md).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

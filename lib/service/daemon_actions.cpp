@@ -20,10 +20,6 @@ constexpr auto kOneShotTimeout = std::chrono::hours(1);
 // How much of a one-shot's output the engine sees (for ACTION REQUIRED / ALERT).
 constexpr std::size_t kOutputTailBytes = 4096;
 
-std::string tail_of(const std::string& s, std::size_t n) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
-}
-
 std::string path_env() {
   const char* p = std::getenv("PATH");
   return p ? p : "/usr/local/bin:/usr/bin:/bin";
@@ -226,7 +222,7 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spdlog::info("job {}: running {}{}", id, verify ? "commands.verify" : "one-shot",
                item.empty() ? "" : " (queue " + item + ")");
   runner_->run(std::move(spec), [this, finished](const CommandOutput& out) {
-    std::string tail = tail_of(out.stdout_text, kOutputTailBytes);
+    std::string tail = out.stdout_text;  // the runner kept its last kOutputTailBytes
     if (!out.stderr_tail.empty()) tail += "\n" + out.stderr_tail;
     if (!out.spawn_error.empty()) tail += "\n" + out.spawn_error;
     if (out.timed_out) tail += "\ntimed out";

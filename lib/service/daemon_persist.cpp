@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "engine/daemon_alerts.hpp"
 #include "service/daemon_impl.hpp"
 #include "state/file_system.hpp"
 #include "state/state_store.hpp"
@@ -46,13 +47,9 @@ std::string Daemon::persist() {
     spdlog::error("cannot save state {}: {}", opts_.paths.state_file, st.message());
     if (!state_write_failed_) {
       state_write_failed_ = true;
-      ReportSection s;
-      s.job_id = "opsd";
-      s.name = "opsd";
-      s.state = "state not saved";
-      s.info = "cannot write " + opts_.paths.state_file + ": " + st.message();
-      s.action_required = "free disk space or fix permissions; the last good state is kept";
-      post_sections({s}, true);
+      post_sections({state_not_saved_alert(opts_.paths.state_file, st.message(),
+                                           engine_->config().notify.locale)},
+                    true);
     }
     return st.message();
   }

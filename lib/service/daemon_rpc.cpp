@@ -1,4 +1,5 @@
-// Answering control-socket requests (SPEC §8, §9): thin glue from JSON params to the engine.
+// Answering control-socket requests (docs/control-protocol.md): thin glue from JSON params to the
+// engine.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "engine/message_builder.hpp"
 #include "process/log_writer.hpp"
 #include "service/daemon_impl.hpp"
+#include "service/refusal_fault.hpp"
 #include "state/file_system.hpp"
 #include "util/time_format.hpp"
 #include "version.hpp"
@@ -32,6 +34,12 @@ ParsedResponse fail(Fault code, std::string message) {
   return r;
 }
 
+ParsedResponse fail(const Refused& refused) {
+  ParsedResponse r;
+  r.error = to_rpc_error(refused);
+  return r;
+}
+
 ParsedResponse ok(json::value v) {
   ParsedResponse r;
   r.result = std::move(v);
@@ -39,7 +47,7 @@ ParsedResponse ok(json::value v) {
 }
 
 ParsedResponse from_outcome(const Outcome& o) {
-  if (o.error) return fail(o.error->code, o.error->message);
+  if (o.error) return fail(*o.error);
   return ok(json::object{{"message", o.message}});
 }
 
@@ -94,7 +102,7 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
     Outcome o = engine_->request_start(*job, allow_risk, clock_.now());
     const Job* def = engine_->config().find(*job);
     if (def && def->risk != Risk::read_only && def->kind == JobKind::long_running_read &&
-        (o.ok() || o.error->code == Fault::refused_by_policy))
+        (o.ok() || o.error->code == Refusal::refused_by_policy))
       audit(json::object{{"event", o.ok() ? "start_with_risk" : "start_refused"},
                          {"job", *job},
                          {"uid", peer.uid},
@@ -131,11 +139,11 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
 ParsedResponse Daemon::handle_run(const json::object& p, const PeerCred& peer) {
   std::string job = *string_param(p, "job");
   const Job* def = engine_->config().find(job);
-  if (!def) return fail(Fault::unknown_job, "unknown job '" + job + "'");
+  if (!def) return fail(unknown_job(job));
   if (bool_param(p, "dryRun")) {
     Engine copy = *engine_;
     Outcome o = copy.request_run(job, clock_.now());
-    if (o.error) return fail(o.error->code, o.error->message);
+    if (o.error) return fail(*o.error);
     return ok(json::object{{"message", "dry run: would run " + job}});
   }
   Outcome o = engine_->request_run(job, clock_.now(), peer.uid);
@@ -146,7 +154,7 @@ ParsedResponse Daemon::handle_run(const json::object& p, const PeerCred& peer) {
 ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& peer) {
   std::string job = *string_param(p, "job");
   const Job* def = engine_->config().find(job);
-  if (!def) return fail(Fault::unknown_job, "unknown job '" + job + "'");
+  if (!def) return fail(unknown_job(job));
   if (def->kind != JobKind::one_shot_write)
     return fail(Fault::wrong_kind, "job '" + job + "' is " + std::string(to_string(def->kind)) +
                                        "; only one_shot_write jobs take approvals");
@@ -156,7 +164,7 @@ ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& pee
   TimeMs now = clock_.now();
   Outcome o = engine_->request_approve(job, seconds(ttl), peer.uid, note, now);
   dispatch(std::move(o));
-  if (o.error) return fail(o.error->code, o.error->message);
+  if (o.error) return fail(*o.error);
   return ok(json::object{{"message", o.message},
                          {"fingerprint", engine_->fingerprint(*def)},
                          {"expiresAt", iso8601_utc(now + seconds(ttl))}});
@@ -164,8 +172,7 @@ ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& pee
 
 ParsedResponse Daemon::handle_status(const json::object& p) const {
   const std::string job = string_param(p, "job").value_or("");
-  if (!job.empty() && !engine_->config().find(job))
-    return fail(Fault::unknown_job, "unknown job '" + job + "'");
+  if (!job.empty() && !engine_->config().find(job)) return fail(unknown_job(job));
   const StatusQuery query{job, bool_param(p, "brief")};
   return ParsedResponse::success_text(render_status(engine_->config(), engine_->state(), info_,
                                                     query, clock_.now(), outbox_->state()));
@@ -173,8 +180,7 @@ ParsedResponse Daemon::handle_status(const json::object& p) const {
 
 ParsedResponse Daemon::handle_logs(const json::object& p) {
   std::optional<std::string> job = string_param(p, "job");
-  if (!job || !engine_->config().find(*job))
-    return fail(Fault::unknown_job, "unknown job '" + job.value_or("") + "'");
+  if (!job || !engine_->config().find(*job)) return fail(unknown_job(job.value_or("")));
   std::string path = log_path(*job);
   if (auto offset = int_param(p, "offset")) {
     // Follow mode: bytes from `offset` on (bounded), and the new end.

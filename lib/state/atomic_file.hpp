@@ -1,4 +1,4 @@
-// Crash-safe replacement of a whole file (SPEC §11).
+// Crash-safe replacement of a whole file (docs/persistence.md).
 #pragma once
 
 #include <string>

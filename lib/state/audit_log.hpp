@@ -1,5 +1,5 @@
-// The audit log (SPEC §6): approvals, refusals, write runs and verifications, one JSON object
-// per line, appended and fsync'd one line at a time. File mode 0600, directory 0700.
+// The audit log (docs/write-jobs.md): approvals, refusals, write runs and verifications, one JSON
+// object per line, appended and fsync'd one line at a time. File mode 0600, directory 0700.
 #pragma once
 
 #include <cstddef>

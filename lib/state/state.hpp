@@ -1,5 +1,5 @@
-// What opsd knows and persists (ops-monitor.json, version 1; SPEC §11). Plain data, no I/O.
-// Encoding to/decoding from JSON lives in state/state_codec.hpp; the atomic file in
+// What opsd knows and persists (ops-monitor.json, version 1; docs/persistence.md). Plain data, no
+// I/O. Encoding to/decoding from JSON lives in state/state_codec.hpp; the atomic file in
 // state/state_store.hpp. All times are wall-clock ms since the epoch (util/clock.hpp), 0 = never.
 #pragma once
 
@@ -17,7 +17,7 @@
 
 namespace opsd {
 
-// The engine's states for a long_running_read job (SPEC §5).
+// The engine's states for a long_running_read job (docs/engine.md).
 enum class JobState {
   stopped,    // not running and not wanted (initial, or stopped by a person)
   starting,   // start command launched, waiting for the first probe to confirm
@@ -134,7 +134,7 @@ struct OutboxItem {
   std::string last_error;
 };
 
-// A one-time approval of a write job (SPEC §6).
+// A one-time approval of a write job (docs/write-jobs.md).
 struct ApprovalRecord {
   std::string job_id;
   std::string fingerprint;  // SHA-256 hex of the job's canonical definition
@@ -154,8 +154,8 @@ struct Verification {
   std::string output;            // its output tail (or why it was skipped)
 };
 
-// The verification chain of one write run (SPEC §6), kept until it is settled and reported so
-// that it survives a daemon restart. The engine drives it (engine/write_chain.hpp).
+// The verification chain of one write run (docs/write-jobs.md), kept until it is settled and
+// reported so that it survives a daemon restart. The engine drives it (engine/write_chain.hpp).
 struct WriteChain {
   std::string job_id;
   std::int64_t uid = -1;          // the caller who ran the write

@@ -1,4 +1,4 @@
-// State <-> JSON for ops-monitor.json (version 1; SPEC §11).
+// State <-> JSON for ops-monitor.json (version 1; docs/persistence.md).
 //
 // Layout, compatible with the original tool's file: top level `version` (1), `updatedAt`
 // (ISO 8601 UTC), `jobs` {id: {...}}, `queue` [...]; plus opsd's own `nextQueueId`, `outbox`,

@@ -1,5 +1,5 @@
-// Loading and saving ops-monitor.json (SPEC §11): atomic replacement, corrupt files moved
-// aside and reported, never silently dropped.
+// Loading and saving ops-monitor.json (docs/persistence.md): atomic replacement, corrupt files
+// moved aside and reported, never silently dropped.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
-// State::write_chains <-> the state file's `writeChains` array (SPEC §6, §11). Internal to
-// lib/state (state_codec.cpp uses it).
+// State::write_chains <-> the state file's `writeChains` array (docs/write-jobs.md,
+// docs/persistence.md). Internal to lib/state (state_codec.cpp uses it).
 //
 // Shape: [{"jobId", "uid", "startedAt", "writeExit" (int|null), "writeNote", "verifyStartedAt",
 //          "verifications": [{"name", "itemId", "exitCode" (int|null), "passed", "output"}]}]

@@ -1,4 +1,5 @@
-// Time formats shown to people and stored in files (SPEC §9: ISO 8601 UTC in --json output).
+// Time formats shown to people and stored in files (docs/control-protocol.md: ISO 8601 UTC in
+// --json output).
 #pragma once
 
 #include <cstddef>

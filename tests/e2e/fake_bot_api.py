@@ -1,4 +1,4 @@
-"""A stand-in for the Telegram Bot API on loopback, for end-to-end tests (SPEC §7).
+"""A stand-in for the Telegram Bot API on loopback, for end-to-end tests (docs/notifications.md).
 
 It records every request (method, path, headers, JSON body, arrival time, the status it
 answered) and answers from a script: each request takes the next scripted response, and

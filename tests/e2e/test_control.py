@@ -1,4 +1,4 @@
-"""The control socket and opsctl against the real daemon (SPEC §8, §9)."""
+"""The control socket and opsctl against the real daemon (docs/control-protocol.md)."""
 import json
 import os
 import socket

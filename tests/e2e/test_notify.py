@@ -1,4 +1,4 @@
-"""Delivery of messages through the real opsd (SPEC §7): the Bot API (fake_bot_api.py on
+"""Delivery of messages through the real opsd (docs/notifications.md): the Bot API (fake_bot_api.py on
 loopback, plain and TLS), the openclaw CLI, openclaw.json variants and the durable outbox.
 Every test also proves that the bot token never leaks into logs, status or selftest output.
 """

@@ -1,4 +1,4 @@
-"""State writes are coalesced, yet what a client was told is on disk (SPEC §11).
+"""State writes are coalesced, yet what a client was told is on disk (docs/persistence.md).
 
 opsd writes a burst of probe results once, shortly after it started; a change acknowledged to
 opsctl is written before the reply; a clean shutdown writes whatever is still pending.

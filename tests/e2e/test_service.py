@@ -1,4 +1,5 @@
-"""opsd under a service manager (SPEC §10): sd_notify, units, launchd plist, install tree."""
+"""opsd under a service manager (README.md, Running as a service): sd_notify, units, launchd
+plist, install tree."""
 import json
 import os
 import plistlib

@@ -1,4 +1,4 @@
-"""What users see the daemon do with real jobs (SPEC §4, §5)."""
+"""What users see the daemon do with real jobs (docs/status-contract.md, docs/engine.md)."""
 import json
 import os
 import signal

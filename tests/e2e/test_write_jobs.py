@@ -1,4 +1,4 @@
-"""Write jobs end to end (SPEC §6): explicit approval, the verification chain, the audit log.
+"""Write jobs end to end (docs/write-jobs.md): explicit approval, the verification chain, the audit log.
 
 Every write command appends a line to a marker file in the test's work dir, so "nothing ran"
 and "ran exactly once" are facts on disk, not log lines.

@@ -1,4 +1,4 @@
-// Fuzzes the control socket's framing and JSON-RPC request parser (SPEC §8).
+// Fuzzes the control socket's framing and JSON-RPC request parser (docs/control-protocol.md).
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,4 +1,5 @@
-// Fuzzes the status-contract parser (SPEC §4): a report or a probe failure with a reason.
+// Fuzzes the status-contract parser (docs/status-contract.md): a report or a probe failure with a
+// reason.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,4 +1,4 @@
-"""SIGKILL at random moments loses no committed state and no queued message (SPEC §11).
+"""SIGKILL at random moments loses no committed state and no queued message (docs/persistence.md).
 
 opsd runs WITHOUT --print-only against a fake Bot API on loopback. While a client thread
 enqueues one-shot jobs that print `ALERT marker-<id>` and starts/stops a long job, the test
@@ -128,7 +128,8 @@ class CrashConsistency(unittest.TestCase):
             busy = [q for q in s["queue"] if q["status"] in ("pending", "running")]
             last["busy"], last["outbox"] = busy[:3], s["outbox"]
             return not busy and s["outbox"]["pending"] == 0
-        # Delivery is paced at one message per second per chat (SPEC §7): allow for the backlog.
+        # Delivery is paced at one message per second per chat (docs/notifications.md): allow
+        # for the backlog.
         backlog = self.o.status()["outbox"]["pending"]
         try:
             self.o.wait_for(drained, timeout=120 + 1.5 * backlog, what="queue and outbox drained")

@@ -1,4 +1,5 @@
-"""Hostile children are contained and reported while other jobs keep being served (SPEC §4, §5).
+"""Hostile children are contained and reported while other jobs keep being served
+(docs/status-contract.md, docs/engine.md).
 
 One daemon (delivering to a fake Bot API) runs every hostile fixture at once, next to a
 well-behaved `good` job and a `canary` one-shot; each test provokes one fixture and then

@@ -1,4 +1,4 @@
-"""Abusive control-socket clients never stop opsd from serving others (SPEC §8).
+"""Abusive control-socket clients never stop opsd from serving others (docs/control-protocol.md).
 
 Each test abuses the socket one way, then proves that opsd is alive and a normal `opsctl
 status` is answered promptly. Also: a caller with another uid is refused, and the state

@@ -93,3 +93,17 @@ TEST_CASE("spent approvals are pruned, usable ones kept", "[engine]") {
   CHECK(st.approvals.size() == kKeepSpentApprovals + 1);
   CHECK(check_approval(st, w, "fp", kT0 + 100).ok());
 }
+
+TEST_CASE("audit_event fills the fields every audit entry has", "[engine]") {
+  const AuditEvent e = audit_event("refuse", "w", "abc123", 1000, std::nullopt, "no approval", kT0);
+  CHECK(e.at == kT0);
+  CHECK(e.event == "refuse");
+  CHECK(e.job_id == "w");
+  CHECK(e.fingerprint == "abc123");
+  CHECK(e.uid == 1000);
+  CHECK_FALSE(e.exit_code.has_value());
+  CHECK(e.note == "no approval");
+  CHECK_FALSE(e.duration_ms.has_value());
+  CHECK(e.output_tail.empty());
+  CHECK(audit_event("write_exit", "w", "", -1, 3, "", kT0).exit_code == 3);
+}

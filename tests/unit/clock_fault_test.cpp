@@ -1,6 +1,6 @@
-// Wall-clock faults (SPEC §5, §11): the engine's times are wall ms, so a clock stepped by NTP
-// or by hand must neither stop polling nor cause an alert storm; DST inside quiet hours keeps
-// routine reports held.
+// Wall-clock faults (docs/engine.md, docs/persistence.md): the engine's times are wall ms, so a
+// clock stepped by NTP or by hand must neither stop polling nor cause an alert storm; DST inside
+// quiet hours keeps routine reports held.
 #include <catch2/catch.hpp>
 
 #include "engine/engine.hpp"

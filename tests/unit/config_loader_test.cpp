@@ -1,4 +1,4 @@
-// Every error rule of ops-jobs.json (SPEC §3): one test each, each naming its JSON path.
+// Every error rule of ops-jobs.json (docs/config.md): one test each, each naming its JSON path.
 #include "config/config_loader.hpp"
 
 #include <catch2/catch.hpp>

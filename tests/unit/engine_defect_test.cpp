@@ -1,4 +1,4 @@
-// One test per defect of the original tool (SPEC §12) that lives in the engine.
+// One test per defect of the original tool that lives in the engine (docs/engine.md).
 #include <catch2/catch.hpp>
 
 #include "engine/engine.hpp"

@@ -95,6 +95,11 @@ std::vector<T> only(const Actions& actions) {
     if (const T* t = std::get_if<T>(&a)) out.push_back(*t);
   return out;
 }
+// The same over a whole engine step (every engine call returns one).
+template <class T>
+std::vector<T> only(const Step& step) {
+  return only<T>(step.actions);
+}
 
 inline std::vector<Notify> alerts(const Actions& actions) {
   std::vector<Notify> out;

@@ -1,5 +1,5 @@
 // Engine behaviour for one-shot jobs: direct runs, the queue, after-chains, write approvals and
-// the verification chain (SPEC §5, §6).
+// the verification chain (docs/engine.md, docs/write-jobs.md).
 #include <catch2/catch.hpp>
 
 #include "engine/engine.hpp"
@@ -31,7 +31,7 @@ TEST_CASE("a one-shot read reports ACTION REQUIRED / ALERT output and non-zero e
   REQUIRE(o.ok());
   REQUIRE(only<LaunchOneShot>(o.actions).size() == 1);
   CHECK(only<LaunchOneShot>(o.actions)[0].queue_item_id.empty());
-  CHECK(e.request_run("r", kT0).error->code == Fault::already_running);
+  CHECK(e.request_run("r", kT0).error->code == Refusal::already_running);
   CHECK(only<Notify>(e.on_one_shot_finished("r", "", 0, "all good\n", kT0 + 1).actions).empty());
 
   REQUIRE(e.request_run("r", kT0 + 2).ok());
@@ -60,15 +60,6 @@ TEST_CASE("a long one-shot output is reported by its end, where the ALERT line i
   CHECK(info.substr(info.size() - 25) == "ALERT: disk /srv 97% full");
 }
 
-TEST_CASE("clip_utf8 keeps the end and never splits a UTF-8 sequence", "[engine]") {
-  CHECK(clip_utf8("  short \n", 10) == "short");
-  CHECK(clip_utf8("abcdefghij", 4) == "…ghij");
-  // "é" is two bytes; a cut through it drops its second byte too.
-  CHECK(clip_utf8("xxé1234", 5) == "…1234");
-  CHECK(clip_utf8("xxé1234", 6) == "…é1234");
-  CHECK(clip_utf8("bad \xff byte", 100) == "bad \xef\xbf\xbd byte");  // made valid
-}
-
 TEST_CASE("enqueued read jobs run one at a time after their notBefore", "[engine]") {
   Engine e(config_of({read_job("r1"), read_job("r2")}), State{});
   Outcome o1 = e.request_enqueue("r1", kT0 + seconds(60), "opsctl", kT0);
@@ -89,9 +80,9 @@ TEST_CASE("enqueued read jobs run one at a time after their notBefore", "[engine
 
 TEST_CASE("the queue refuses write jobs and long-running jobs", "[engine]") {
   Engine e(config_of({write_job("w", "v"), read_job("v"), long_job("scan")}), State{});
-  CHECK(e.request_enqueue("w", 0, "opsctl", kT0).error->code == Fault::refused_by_policy);
-  CHECK(e.request_enqueue("scan", 0, "opsctl", kT0).error->code == Fault::wrong_kind);
-  CHECK(e.request_enqueue("nope", 0, "opsctl", kT0).error->code == Fault::unknown_job);
+  CHECK(e.request_enqueue("w", 0, "opsctl", kT0).error->code == Refusal::refused_by_policy);
+  CHECK(e.request_enqueue("scan", 0, "opsctl", kT0).error->code == Refusal::wrong_kind);
+  CHECK(e.request_enqueue("nope", 0, "opsctl", kT0).error->code == Refusal::unknown_job);
   CHECK(e.state().queue.empty());
 }
 
@@ -119,7 +110,7 @@ TEST_CASE("a write job is refused without approval and nothing runs", "[engine]"
   Engine e = write_rig();
   const Outcome o = keep(trail, e.request_run("w", kT0, 1000));
   REQUIRE_FALSE(o.ok());
-  CHECK(o.error->code == Fault::approval_required);
+  CHECK(o.error->code == Refusal::approval_required);
   CHECK(o.error->message.find("ACTION REQUIRED: approve with 'opsctl approve w'") !=
         std::string::npos);
   CHECK(only<LaunchOneShot>(o.actions).empty());
@@ -143,12 +134,12 @@ TEST_CASE("a write job runs once with an approval, which is then consumed", "[en
   REQUIRE(only<LaunchOneShot>(o.actions).size() == 1);
   CHECK(e.state().approvals.at(0).consumed);
   keep(trail, e.on_one_shot_finished("w", "", 0, "", kT0 + 2));
-  CHECK(keep(trail, e.request_run("w", kT0 + 3, 1000)).error->code == Fault::approval_required);
+  CHECK(keep(trail, e.request_run("w", kT0 + 3, 1000)).error->code == Refusal::approval_required);
   const auto audit = std::exchange(trail, {});
   CHECK(has_event(audit, "approve"));
   CHECK(has_event(audit, "write_run"));
   CHECK(has_event(audit, "write_exit"));
-  CHECK(e.request_approve("v", kHour, 1000, "", kT0).error->code == Fault::wrong_kind);
+  CHECK(e.request_approve("v", kHour, 1000, "", kT0).error->code == Refusal::wrong_kind);
 }
 
 TEST_CASE("a reload that changes the write job voids its approval", "[engine]") {
@@ -166,7 +157,7 @@ TEST_CASE("a reload that changes the write job voids its approval", "[engine]") 
 TEST_CASE("run of a write job with an expired approval is refused", "[engine]") {
   Engine e = write_rig();
   REQUIRE(e.request_approve("w", kHour, 1000, "", kT0).ok());
-  CHECK(e.request_run("w", kT0 + kHour).error->code == Fault::approval_required);
+  CHECK(e.request_run("w", kT0 + kHour).error->code == Refusal::approval_required);
 }
 
 TEST_CASE("write chain: write done, verification after its delay, verified", "[engine]") {

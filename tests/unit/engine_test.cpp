@@ -159,17 +159,17 @@ TEST_CASE("start and stop requests are refused with the right faults", "[engine]
   Job risky = long_job("risky");
   risky.risk = Risk::write_local;
   Engine e(config_of({long_job("scan"), risky, read_job("r")}), State{});
-  CHECK(e.request_start("nope", false, kT0).error->code == Fault::unknown_job);
-  CHECK(e.request_start("r", false, kT0).error->code == Fault::wrong_kind);
-  CHECK(e.request_stop("r", kT0).error->code == Fault::wrong_kind);
-  CHECK(e.request_stop("nope", kT0).error->code == Fault::unknown_job);
-  CHECK(e.request_start("risky", false, kT0).error->code == Fault::refused_by_policy);
-  CHECK(e.request_stop("scan", kT0).error->code == Fault::not_running);
+  CHECK(e.request_start("nope", false, kT0).error->code == Refusal::unknown_job);
+  CHECK(e.request_start("r", false, kT0).error->code == Refusal::wrong_kind);
+  CHECK(e.request_stop("r", kT0).error->code == Refusal::wrong_kind);
+  CHECK(e.request_stop("nope", kT0).error->code == Refusal::unknown_job);
+  CHECK(e.request_start("risky", false, kT0).error->code == Refusal::refused_by_policy);
+  CHECK(e.request_stop("scan", kT0).error->code == Refusal::not_running);
   const Outcome ok = e.request_start("risky", true, kT0);
   REQUIRE(ok.ok());
   CHECK(only<LaunchStart>(ok.actions).size() == 1);
   REQUIRE(e.request_start("scan", false, kT0).ok());
-  CHECK(e.request_start("scan", false, kT0).error->code == Fault::already_running);
+  CHECK(e.request_start("scan", false, kT0).error->code == Refusal::already_running);
 }
 
 TEST_CASE("stop escalates to a kill after stopTimeoutSeconds and the job stays stopped",

@@ -29,24 +29,6 @@ JobRuntime reported(const ReportInput& in, TimeMs at) {
 
 }  // namespace
 
-TEST_CASE("quiet hours wrap past midnight", "[report]") {
-  const QuietHours q{23 * 60, 8 * 60};
-  CHECK(quiet_hours_contain(q, 23 * 60));
-  CHECK(quiet_hours_contain(q, 23 * 60 + 30));
-  CHECK(quiet_hours_contain(q, 0));
-  CHECK(quiet_hours_contain(q, 7 * 60 + 59));
-  CHECK_FALSE(quiet_hours_contain(q, 8 * 60));
-  CHECK_FALSE(quiet_hours_contain(q, 22 * 60 + 59));
-}
-
-TEST_CASE("quiet hours within one day, and start == end means none", "[report]") {
-  const QuietHours q{8 * 60, 10 * 60};
-  CHECK(quiet_hours_contain(q, 9 * 60));
-  CHECK_FALSE(quiet_hours_contain(q, 10 * 60));
-  CHECK_FALSE(quiet_hours_contain(q, 7 * 60));
-  for (int m : {0, 600, 1439}) CHECK_FALSE(quiet_hours_contain(QuietHours{600, 600}, m));
-}
-
 TEST_CASE("reminders come no more often than max(900 s, reportEverySeconds)", "[report]") {
   Policy p = test_policy();
   p.report_every_seconds = 600;

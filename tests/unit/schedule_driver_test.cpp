@@ -56,7 +56,7 @@ TEST_CASE("an every schedule enqueues a one-shot read at each slot", "[engine][s
   CHECK(only<LaunchOneShot>(e.on_startup(kT0 + 1)).empty());  // a new schedule waits
   CHECK(e.next_deadline() == kT0 + seconds(10));
   CHECK(e.state().jobs.at("r").schedule.next_run_at == kT0 + seconds(10));
-  Actions a = e.on_timer(kT0 + seconds(10));
+  Actions a = e.on_timer(kT0 + seconds(10)).actions;
   const std::string id = item_of(a, "r");
   REQUIRE_FALSE(id.empty());
   CHECK(item(e, id)->source == kScheduleSource);
@@ -81,7 +81,7 @@ TEST_CASE("catchUp once: after downtime over many slots, one run at start", "[en
   State saved = before.state();
   // Down from kT0 + 1 s to kT0 + 95 s: nine slots missed.
   Engine after(config_of({scheduled(read_job("r"), 10)}), saved);
-  Actions a = after.on_startup(kT0 + seconds(95));
+  Actions a = after.on_startup(kT0 + seconds(95)).actions;
   REQUIRE(only<LaunchOneShot>(a).size() == 1);
   CHECK(items_from(after, kCatchUpSource) == 1);
   CHECK(items_from(after, kScheduleSource) == 0);
@@ -102,7 +102,7 @@ TEST_CASE("a long-running read is started when due, not again while running",
   Engine e(config_of({scheduled(long_job("scan"), 60)}), State{});
   (void)e.on_startup(kT0 + 1);
   (void)e.on_probe_result("scan", not_running(), kT0 + 2);
-  Actions a = e.on_timer(kT0 + seconds(60));
+  Actions a = e.on_timer(kT0 + seconds(60)).actions;
   REQUIRE(only<LaunchStart>(a).size() == 1);
   CHECK(e.state().jobs.at("scan").history.back().reason == "scheduled start (due)");
   (void)e.on_start_launched("scan", 777, "", kT0 + seconds(60));
@@ -132,9 +132,7 @@ TEST_CASE("disabled or unscheduled jobs have no next run; a reload replans", "[e
   CHECK(e.state().jobs.at("r").schedule.next_run_at == 0);
   CHECK(e.state().jobs.at("plain").schedule == ScheduleRuntime{});
   CHECK_FALSE(e.next_deadline().has_value());
-  Actions acts;
-  (void)e.reload(config_of({scheduled(read_job("r"), 20), read_job("plain")}), kT0 + seconds(5),
-                 acts);
+  (void)e.reload(config_of({scheduled(read_job("r"), 20), read_job("plain")}), kT0 + seconds(5));
   CHECK(e.state().jobs.at("r").schedule.next_run_at == kT0 + seconds(20));
   CHECK(e.state().jobs.at("r").schedule.spec == "every 20s");
 }

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "notify/utf8.hpp"
+#include "util/utf8.hpp"
 
 using opsd::split_message;
 using opsd::utf16_length;

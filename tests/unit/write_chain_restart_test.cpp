@@ -1,6 +1,7 @@
-// A write run's verification chain across an opsd restart (SPEC §6, §11): the chain is in the
-// persisted state, a new Engine built from that state (as the daemon does after SIGTERM or
-// SIGKILL) finishes it, reports its outcome once, and never runs the write again.
+// A write run's verification chain across an opsd restart (docs/write-jobs.md,
+// docs/persistence.md): the chain is in the persisted state, a new Engine built from that state (as
+// the daemon does after SIGTERM or SIGKILL) finishes it, reports its outcome once, and never runs
+// the write again.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -129,10 +130,10 @@ TEST_CASE("restart while the write ran: its outcome is unknown, alerted, verifie
 
   // The one-time approval stays consumed: the write cannot run again without a new one.
   CHECK(keep(trail, after.request_run("w", kT0 + seconds(6), 1000)).error->code ==
-        Fault::already_running);
+        Refusal::already_running);
   keep(trail, after.on_verify_finished("w", 0, "", kT0 + seconds(7)));
   CHECK(keep(trail, after.request_run("w", kT0 + seconds(8), 1000)).error->code ==
-        Fault::approval_required);
+        Refusal::approval_required);
 
   a = keep(trail, after.on_timer(kT0 + seconds(35))).actions;
   const std::string v_item = item_of(a, "v");

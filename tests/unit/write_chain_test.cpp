@@ -1,5 +1,5 @@
-// The verification chain of a write run (SPEC §6): after-jobs and commands.verify both run,
-// one outcome per run, and the audit events it leaves.
+// The verification chain of a write run (docs/write-jobs.md): after-jobs and commands.verify both
+// run, one outcome per run, and the audit events it leaves.
 #include "engine/write_chain.hpp"
 
 #include <catch2/catch.hpp>
@@ -34,7 +34,7 @@ TEST_CASE("commands.verify runs after the write, beside the after-jobs", "[engin
   CHECK_FALSE(only<Notify>(a)[0].alert);
   CHECK(only<Notify>(a)[0].section.info == "等待验证: v, commands.verify");
   // While its verify command runs the write job cannot be run again.
-  CHECK(e.request_run("w", kT0 + seconds(3), 1000).error->code == Fault::already_running);
+  CHECK(e.request_run("w", kT0 + seconds(3), 1000).error->code == Refusal::already_running);
 }
 
 TEST_CASE("the chain is verified only when every verification passed", "[engine][writes]") {
@@ -69,7 +69,7 @@ TEST_CASE("a failing commands.verify fails the chain with an alert", "[engine][w
   CHECK(s.info == "commands.verify: row count differs");
   CHECK_FALSE(s.action_required.empty());
   // The write job is free again once its verification ended.
-  CHECK(e.request_run("w", kT0 + 4000, 1000).error->code == Fault::approval_required);
+  CHECK(e.request_run("w", kT0 + 4000, 1000).error->code == Refusal::approval_required);
 }
 
 TEST_CASE("ALERT in a verification's output fails it even with exit 0", "[engine][writes]") {
@@ -184,11 +184,4 @@ TEST_CASE("the chain's verifications are tracked and summarised", "[writes]") {
   CHECK(chain_outcome(c) == ChainOutcome::verified);
   c.write_exit = 1;
   CHECK(chain_outcome(c) == ChainOutcome::write_failed);
-}
-
-TEST_CASE("tail_utf8 keeps the end of the output without cutting a character", "[writes]") {
-  CHECK(tail_utf8("  short\n", 100) == "short");
-  CHECK(tail_utf8("abcdef", 3) == "def");
-  CHECK(tail_utf8("x\xc3\xa9z", 2) == "z");  // "é" cut in half is dropped
-  CHECK(tail_utf8("x\xc3\xa9z", 3) == "\xc3\xa9z");
 }

@@ -1,4 +1,4 @@
-// Small UTF-8 helpers shared by the JSON5 reader and the message splitter.
+// Small UTF-8 helpers: the JSON5 reader, the message splitter and the cutting of command output.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "notify/utf8.hpp"
+#include "util/utf8.hpp"
 
 namespace opsd {
 

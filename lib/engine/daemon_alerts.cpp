@@ -1,0 +1,51 @@
+#include "engine/daemon_alerts.hpp"
+
+#include "engine/report_text.hpp"
+
+namespace opsd {
+
+namespace {
+
+ReportSection daemon_section(Text state, std::string_view locale) {
+  ReportSection s;
+  s.job_id = "opsd";
+  s.name = "opsd";
+  s.state = text(state, locale);
+  return s;
+}
+
+}  // namespace
+
+ReportSection crash_loop_alert(int unclean_starts, int window_minutes, std::string_view locale) {
+  ReportSection s = daemon_section(Text::crash_loop_state, locale);
+  s.info = text(Text::crash_loop_info, locale,
+                {std::to_string(unclean_starts), std::to_string(window_minutes)});
+  s.action_required = text(Text::crash_loop_action, locale);
+  return s;
+}
+
+ReportSection state_corrupt_alert(const std::string& error, const std::string& quarantined_to,
+                                  std::string_view locale) {
+  ReportSection s = daemon_section(Text::state_corrupt_state, locale);
+  s.info = text(Text::state_corrupt_info, locale, {error, quarantined_to});
+  s.action_required = text(Text::state_corrupt_action, locale);
+  return s;
+}
+
+ReportSection state_not_saved_alert(const std::string& state_file, const std::string& error,
+                                    std::string_view locale) {
+  ReportSection s = daemon_section(Text::state_not_saved_state, locale);
+  s.info = text(Text::state_not_saved_info, locale, {state_file, error});
+  s.action_required = text(Text::state_not_saved_action, locale);
+  return s;
+}
+
+ReportSection reload_refused_alert(const std::string& why, const std::string& config_file,
+                                   std::string_view locale) {
+  ReportSection s = daemon_section(Text::reload_refused_state, locale);
+  s.info = why;
+  s.action_required = text(Text::reload_refused_action, locale, {config_file});
+  return s;
+}
+
+}  // namespace opsd

@@ -1,0 +1,50 @@
+#include "engine/daemon_alerts.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "engine/message_builder.hpp"
+
+using namespace opsd;
+
+TEST_CASE("the crash-loop alert names opsctl start in both locales", "[daemon_alerts]") {
+  const ReportSection en = crash_loop_alert(5, 10, "en");
+  CHECK(en.job_id == "opsd");
+  CHECK_FALSE(en.kind.has_value());
+  CHECK(en.state == "crash loop");
+  CHECK(en.info ==
+        "5 unclean starts within 10 minutes (crash, kill -9 or watchdog abort); automatic job "
+        "starts are off");
+  CHECK(en.action_required ==
+        "read opsd's log, start jobs by hand with 'opsctl start', then restart opsd cleanly to "
+        "turn automatic starts back on");
+  const ReportSection zh = crash_loop_alert(5, 10, "zh");
+  CHECK(zh.state == "crash loop");
+  CHECK_THAT(zh.info, Catch::StartsWith("5 次非正常启动（10 分钟内"));
+  CHECK_THAT(zh.action_required, Catch::Contains("'opsctl start'"));
+}
+
+TEST_CASE("state alerts say what happened and where, in the configured locale", "[daemon_alerts]") {
+  const ReportSection corrupt = state_corrupt_alert("not JSON", "/s.corrupt-1", "en");
+  CHECK(corrupt.state == "state file corrupt");
+  CHECK(corrupt.info == "not JSON; moved aside to /s.corrupt-1");
+  CHECK(corrupt.action_required == "inspect the quarantined file; opsd started with empty state");
+  CHECK(state_corrupt_alert("not JSON", "/s.corrupt-1", "zh").info ==
+        "not JSON；已移至 /s.corrupt-1");
+
+  const ReportSection full = state_not_saved_alert("/s.json", "No space left on device", "en");
+  CHECK(full.state == "state not saved");
+  CHECK(full.info == "cannot write /s.json: No space left on device");
+  CHECK(full.action_required == "free disk space or fix permissions; the last good state is kept");
+  CHECK_THAT(state_not_saved_alert("/s.json", "x", "zh").info, Catch::Contains("/s.json"));
+
+  const ReportSection reload = reload_refused_alert("jobs[0].id: missing", "/c.json", "en");
+  CHECK(reload.state == "reload refused");
+  CHECK(reload.info == "jobs[0].id: missing");
+  CHECK(reload.action_required == "fix /c.json then run 'opsctl reload'");
+}
+
+TEST_CASE("a daemon alert renders as a section without a job kind", "[daemon_alerts]") {
+  CHECK(render_section(reload_refused_alert("bad", "/c.json", "en"), "en") ==
+        "• opsd (opsd)\n- Status: reload refused\n- Info: bad\n"
+        "- ACTION REQUIRED: fix /c.json then run 'opsctl reload'");
+}
