@@ -130,6 +130,7 @@ Status save_state(FileSystem& fs, const std::string& path, const State& s, TimeM
   }
   json::value v = encode_state(s);
   v.get_object()["updatedAt"] = iso8601_utc(now);
+  v.get_object()["opsdUpdatedAt"] = v.get_object()["updatedAt"];  // state/legacy_fields.hpp
   std::string out;
   write_pretty(out, v, 0);
   out += "\n";
