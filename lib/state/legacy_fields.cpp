@@ -47,10 +47,6 @@ std::string reported_class(bool running, bool completed, bool reported_completed
   return running ? "running" : "paused";
 }
 
-std::string text_or_empty(const json::object& o, std::string_view key) {
-  return get_string(o, key);
-}
-
 std::string kept_fields(const json::object& o, std::span<const std::string_view> keys) {
   json::object kept;
   for (std::string_view k : keys)
@@ -114,13 +110,13 @@ std::string anomaly_key_from_legacy(std::string_view canonical) {
   json::value v = json::parse(canonical, ec);
   const json::object* k = ec ? nullptr : v.if_object();
   if (!k) return "";
-  const std::string level = text_or_empty(*k, "level");
-  const std::string message = text_or_empty(*k, "message");
+  const std::string level = get_string(*k, "level");
+  const std::string message = get_string(*k, "message");
   const bool running = get_bool(*k, "running");
   const bool completed = get_bool(*k, "completed");
-  if (!running && !completed) return "paused:" + text_or_empty(*k, "stopReason") + "|" + message;
+  if (!running && !completed) return "paused:" + get_string(*k, "stopReason") + "|" + message;
   if (level == "alert") return "level:" + message;
-  if (running) return "stalled:" + text_or_empty(*k, "progressKey");
+  if (running) return "stalled:" + get_string(*k, "progressKey");
   return "level:" + message;
 }
 
