@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/ctl_commands.hpp"
+#include "cli/legacy_options.hpp"
 #include "cli/selftest.hpp"
 #include "config/paths.hpp"
 #include "config/validate_command.hpp"
@@ -87,6 +88,10 @@ Exit codes:
   app.add_option("--config-file", config_file, "job config [STATE/net/config/ops-jobs.json]");
   app.add_option("--socket", socket, "opsd control socket [STATE/net/run/opsd.sock]");
   app.add_flag("--json", json_out, "machine-readable output");
+  std::string legacy_state_file, tick_target;
+  long long run_timeout = -1;
+  app.add_option("--state-file", legacy_state_file,
+                 "the original tool's word: STATE/net/state/ops-monitor.json selects STATE");
 
   std::string job;
   int lines = 50;
@@ -98,6 +103,7 @@ Exit codes:
   auto* tick = app.add_subcommand("tick", "probe every job now, run due queue items, report");
   tick->add_flag("--print-only", print_only, "return the message instead of sending it");
   tick->add_flag("--dry-run", dry_run, "decide without acting (probes still run)");
+  tick->add_option("--target", tick_target, "the original tool's word: accepted with a note");
   auto* start = app.add_subcommand("start", "start a long_running_read job");
   start->add_option("job", job, "job id")->required();
   start->add_flag("--allow-risk", allow_risk, "allow a job whose risk is not read_only");
@@ -106,6 +112,8 @@ Exit codes:
   auto* run = app.add_subcommand("run", "run a one-shot job now (write jobs need an approval)");
   run->add_option("job", job, "job id")->required();
   run->add_flag("--dry-run", dry_run, "say whether it would run, run nothing");
+  run->add_option("--timeout-seconds", run_timeout,
+                  "the original tool's word: accepted with a note");
   auto* approve = app.add_subcommand("approve", "approve one run of a write job");
   approve->add_option("job", job, "job id")->required();
   approve->add_option("--ttl", ttl, "approval lifetime: 30s, 10m, 1h, 2d [1h]");
@@ -131,6 +139,16 @@ Exit codes:
     int code = app.exit(e);
     return code == 0 ? 0 : opsd::kExitUsage;
   }
+
+  if (!legacy_state_file.empty()) {
+    std::optional<std::string> dir = opsd::state_dir_of_state_file(legacy_state_file);
+    if (dir && state_dir.empty())
+      state_dir = *dir;
+    else if (!dir || *dir != state_dir)
+      std::cerr << opsd::state_file_note(legacy_state_file) << "\n";
+  }
+  if (*tick && !tick_target.empty()) std::cerr << opsd::tick_target_note(tick_target) << "\n";
+  if (*run && run_timeout >= 0) std::cerr << opsd::run_timeout_note(run_timeout) << "\n";
 
   opsd::Result<opsd::Paths> paths = paths_from(state_dir, config_file, socket);
   if (!paths) {

@@ -81,7 +81,10 @@ class JobReader {
     for (const auto& kv : v->get_object()) {
       std::string p = key_path(path, kv.key());
       auto argv = read_argv(kv.value());
-      if (!argv) d_.error(p, std::string(kArgvExpected));
+      if (!argv) {
+        d_.error(p, std::string(kArgvExpected));
+        continue;  // one diagnostic per command: no "ignored" warning beside its error
+      }
       std::vector<std::string>* slot = kv.key() == "start"    ? &c.start
                                        : kv.key() == "status" ? &c.status
                                        : kv.key() == "stop"   ? &c.stop
@@ -92,7 +95,7 @@ class JobReader {
         d_.warning(p, "unknown command, ignored");
         continue;
       }
-      if (argv) slot->assign(argv->begin(), argv->end());
+      slot->assign(argv->begin(), argv->end());
       if (kind_ok_ && !used_by_kind(kv.key()))
         d_.warning(p, "not used by " + std::string(to_string(job_.kind)) + " jobs, ignored");
     }

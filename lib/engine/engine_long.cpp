@@ -133,6 +133,7 @@ void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std
   in.anomaly_key = anomaly_key(rt);
   in.status_class = status_class(rt);
   in.digest = report_digest(in.status_class, s);
+  in.progress_key = rt.progress_key;
   in.running = rt.running;
   in.quiet = quiet(job, now);
   const ReportKind kind = decide_report(rt, job.policy, in, now);

@@ -103,7 +103,10 @@ void Engine::run_queue_items(TimeMs now, Actions& out) {
       return;
     }
     const std::string why =
-        job ? "refused: " + kind_risk(*job) + " is not read-only" : "unknown job";
+        !job ? "unknown job"
+        : job->kind != JobKind::one_shot_read
+            ? "refused: " + std::string(to_string(job->kind)) + " jobs do not run from the queue"
+            : "refused: " + kind_risk(*job) + " is not read-only";
     skip_item(*item, why, now);
     ReportSection s;
     if (job)

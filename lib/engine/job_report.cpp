@@ -66,7 +66,7 @@ std::string anomaly_key(const JobRuntime& rt) {
     case JobState::stalled:
       return "stalled:" + rt.progress_key;
     case JobState::failed:
-      return "paused:" + rt.stop_reason;
+      return "paused:" + rt.stop_reason + "|" + rt.message;  // a new message alerts again
     default:
       break;
   }

@@ -27,7 +27,8 @@ std::string status_class(const JobRuntime& rt);
 ReportSection long_job_section(const Job& job, const JobRuntime& rt);
 
 // The anomaly the job shows now ("" = none): "probe", "given_up", "stalled:<progressKey>",
-// "paused:<stopReason>", "level:<message>".
+// "paused:<stopReason>|<message>", "level:<message>" (state/legacy_fields.cpp maps the
+// original tool's keys to these).
 std::string anomaly_key(const JobRuntime& rt);
 // The ACTION REQUIRED text for the job's current anomaly ("" when none needs a person).
 std::string anomaly_action(const Job& job, const JobRuntime& rt, const std::string& locale);

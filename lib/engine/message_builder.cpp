@@ -35,6 +35,24 @@ std::string scalar_text(const boost::json::value& v) {
 
 bool is_scalar(const boost::json::value& v) { return !v.is_object() && !v.is_array(); }
 
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+// `text` without its blank lines: a blank line would end the section it is in.
+std::string without_blank_lines(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    const std::string_view one = text.substr(0, nl);
+    if (!blank(one)) {
+      if (!out.empty()) out += '\n';
+      out += one;
+    }
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_local_time(TimeMs t, const LocalMinuteFn& local_minute) {
@@ -52,15 +70,16 @@ std::string render_progress(const std::string& progress_json) {
   boost::json::value v = boost::json::parse(progress_json, ec);
   if (ec || !v.is_object()) return "";
   std::vector<std::pair<std::string, const boost::json::value*>> items;
-  for (const auto& kv : v.get_object())
-    if (is_scalar(kv.value())) items.emplace_back(std::string(kv.key()), &kv.value());
+  for (const auto& kv : v.get_object()) items.emplace_back(std::string(kv.key()), &kv.value());
   std::sort(items.begin(), items.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
+  // As the original: the first kMaxProgressKeys keys in sorted order, non-scalars among them
+  // left out (not replaced by later keys).
+  if (items.size() > static_cast<std::size_t>(kMaxProgressKeys)) items.resize(kMaxProgressKeys);
   std::string out;
-  int shown = 0;
   for (const auto& [key, val] : items) {
-    if (shown == kMaxProgressKeys) break;
-    if (shown++) out += " | ";
+    if (!is_scalar(*val)) continue;
+    if (!out.empty()) out += " | ";
     out += key + "=" + scalar_text(*val);
   }
   return out;
@@ -70,8 +89,8 @@ std::string render_section(const ReportSection& s, const std::string& locale) {
   std::string out = "• " + s.name + " (" + s.job_id;
   if (s.kind) out += ", " + std::string(to_string(*s.kind));
   out += ")";
-  auto line = [&out](std::string_view label, const std::string& value) {
-    if (!value.empty()) out += "\n- " + std::string(label) + ": " + value;
+  auto line = [&out](std::string_view label, const std::string& text) {
+    if (!blank(text)) out += "\n- " + std::string(label) + ": " + without_blank_lines(text);
   };
   line(text(Text::label_status, locale), s.state);
   line(text(Text::label_info, locale), s.info);

@@ -30,11 +30,13 @@ constexpr int kMaxProgressKeys = 6;
 // "HH:MM:SS" in local time (the minute from `local_minute`, the seconds from `t`).
 std::string format_local_time(TimeMs t, const LocalMinuteFn& local_minute);
 
-// "k=v | k=v" from a JSON object: keys sorted, only scalar values (string, number, bool, null),
-// at most kMaxProgressKeys. "" when there is nothing to show or the text is not a JSON object.
+// "k=v | k=v" from a JSON object: its first kMaxProgressKeys keys in sorted order, the scalar
+// values among them (string, number, bool, null), as the original tool showed them. "" when there
+// is nothing to show or the text is not a JSON object.
 std::string render_progress(const std::string& progress_json);
 
-// One section, lines joined by '\n'; empty fields are omitted.
+// One section, lines joined by '\n'; empty or blank fields are omitted, blank lines inside a
+// field dropped (a blank line would split the section).
 std::string render_section(const ReportSection& section, const std::string& locale);
 
 // The whole message: header with the local time of `now`, then the sections.

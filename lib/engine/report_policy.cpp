@@ -50,16 +50,18 @@ ReportKind decide_report(const JobRuntime& rt, const Policy& policy, const Repor
   if (in.quiet) return ReportKind::none;
   if (digest_class(rt.last_report_digest) != in.status_class) return ReportKind::routine;
   if (!in.running || !policy.report_while_running) return ReportKind::none;
-  if (now - rt.last_report_at < seconds(std::max<std::int64_t>(0, policy.report_every_seconds)))
-    return ReportKind::none;
-  if (policy.only_on_change && in.digest == rt.last_report_digest) return ReportKind::none;
-  return ReportKind::routine;
+  if (now - rt.last_report_at >= seconds(std::max<std::int64_t>(0, policy.report_every_seconds)))
+    return ReportKind::routine;
+  if (policy.only_on_change && in.progress_key != rt.last_report_progress_key)
+    return ReportKind::routine;
+  return ReportKind::none;
 }
 
 void record_report(JobRuntime& rt, const ReportInput& in, ReportKind kind, TimeMs now) {
   if (kind == ReportKind::none) return;
   rt.last_report_digest = in.digest;
   rt.last_report_at = now;
+  rt.last_report_progress_key = in.progress_key;
   if (is_alert(kind)) {
     rt.last_anomaly_key = in.anomaly_key;
     rt.last_alert_at = now;

@@ -34,13 +34,15 @@ struct ReportInput {
   std::string anomaly_key;   // "" = no anomaly now
   std::string status_class;  // running | completed | paused | stopped | ...
   std::string digest;        // report_digest() of the section as it would be sent
+  std::string progress_key;  // the job's progressKey now ("" = none)
   bool running = false;
   bool quiet = false;  // inside the job's quiet hours now
 };
 
 // Alerts, reminders and recoveries ignore quiet hours. Routine: a status class change at once;
-// while running (and reportWhileRunning), at most every reportEverySeconds, and with
-// onlyOnChange only when the digest differs from the last report.
+// while running (and reportWhileRunning), as the original tool did: a sign of life once
+// reportEverySeconds passed since the last report, even when nothing changed, and with
+// onlyOnChange also at once when the progressKey differs from the one last reported.
 ReportKind decide_report(const JobRuntime& rt, const Policy& policy, const ReportInput& in,
                          TimeMs now);
 

@@ -87,6 +87,11 @@ struct JobRuntime {
   ScheduleRuntime schedule;       // the job's `schedule`: next and last due runs
   static constexpr std::size_t kMaxHistory = 50;
 
+  std::string last_report_progress_key;  // progress_key when the last report was decided
+  // The original tool's fields opsd does not use, kept for a rollback (JSON object text,
+  // "" = none; state/legacy_fields.hpp).
+  std::string legacy_json;
+
   bool operator==(const JobRuntime&) const = default;
 };
 
@@ -189,6 +194,7 @@ struct State {
   std::vector<ApprovalRecord> approvals;
   std::vector<WriteChain> write_chains;  // write runs whose verification is not settled yet
   TimeMs saved_at = 0;
+  std::string legacy_json;  // the original tool's top-level fields, kept for a rollback
   static constexpr std::size_t kMaxQueue = 200;
 };
 

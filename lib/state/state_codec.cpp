@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "state/legacy_fields.hpp"
 #include "state/schedule_codec.hpp"
 #include "state/state_fields.hpp"
 #include "state/write_chain_codec.hpp"
@@ -81,27 +82,25 @@ json::object encode_job(const JobRuntime& j, const json::storage_ptr& sp) {
   o["level"] = j.level;
   o["message"] = j.message;
   o["stopReason"] = j.stop_reason;
-  o["lastProgressAt"] = j.last_progress_at;
   o["stalledSince"] = j.stalled_since;
   o["probe"] = encode_probe(j.probe, sp);
   o["nextPollAt"] = j.next_poll_at;
   o["autoResumeTimes"] = std::move(resumes);
-  o["lastAutoResumeAt"] = j.last_auto_resume_at;
   o["autoResumesTotal"] = j.auto_resumes_total;
   o["givenUpAt"] = j.given_up_at;
   o["stopDeadline"] = j.stop_deadline;
   o["lastReportDigest"] = j.last_report_digest;
-  o["lastReportAt"] = j.last_report_at;
-  o["lastAnomalyKey"] = j.last_anomaly_key;
-  o["lastAnomalyReportAt"] = j.last_alert_at;
+  o["anomalyKey"] = j.last_anomaly_key;
   o["lastAutorunNote"] = j.last_autorun_note;
+  o["lastReportProgressKey"] = j.last_report_progress_key;
   o["history"] = std::move(history);
   if (j.schedule != ScheduleRuntime{})
     o["schedule"] = state_detail::encode_schedule(j.schedule, sp);
+  state_detail::encode_legacy_job(j, o, sp);
   return o;
 }
 
-JobRuntime decode_job(const json::object& o) {
+JobRuntime decode_job(const json::object& o, bool original_last) {
   static const json::object kEmpty;
   const json::object* seen_p = object_at(o, "lastSeen");  // the original's last status
   const json::object& seen = seen_p ? *seen_p : kEmpty;
@@ -119,23 +118,20 @@ JobRuntime decode_job(const json::object& o) {
   j.level = get_string(o, "level");
   j.message = get_string(o, "message");
   j.stop_reason = opt_string(o, "stopReason").value_or(get_string(seen, "stopReason"));
-  j.last_progress_at = get_time(o, "lastProgressAt");
   j.stalled_since = get_time(o, "stalledSince");
   if (const json::object* p = object_at(o, "probe")) j.probe = decode_probe(*p);
   j.next_poll_at = get_time(o, "nextPollAt");
   if (const json::array* a = array_at(o, "autoResumeTimes"))
     for (const json::value& v : *a)
       if (TimeMs t = time_value(v)) j.auto_resume_times.push_back(t);
-  j.last_auto_resume_at = get_time(o, "lastAutoResumeAt");
   j.auto_resumes_total = std::max(get_int32(o, "autoResumesTotal"), 0);
   j.given_up_at = get_time(o, "givenUpAt");
   j.stop_deadline = get_time(o, "stopDeadline");
   j.last_report_digest = get_string(o, "lastReportDigest");
-  j.last_report_at = get_time(o, "lastReportAt");
-  j.last_anomaly_key = get_string(o, "lastAnomalyKey");
-  j.last_alert_at = get_time(o, "lastAnomalyReportAt");
+  j.last_anomaly_key = get_string(o, "anomalyKey");
   j.last_autorun_note = get_string(o, "lastAutorunNote");
   j.schedule = state_detail::decode_schedule(o);
+  j.last_report_progress_key = opt_string(o, "lastReportProgressKey").value_or(j.progress_key);
   if (const json::array* a = array_at(o, "history")) {
     for (const json::value& v : *a) {
       const json::object* e = v.if_object();
@@ -153,12 +149,13 @@ JobRuntime decode_job(const json::object& o) {
             : j.completed ? JobState::completed
             : j.running   ? JobState::running
                           : JobState::stopped;
+  state_detail::decode_legacy_job(o, original_last, j);
   return j;
 }
 
 // ---- queue, outbox, approvals ----
 
-json::object encode_queue_item(const QueueItem& q, const json::storage_ptr& sp) {
+json::object encode_own_queue_item(const QueueItem& q, const json::storage_ptr& sp) {
   return json::object({{"id", q.id},
                        {"jobId", q.job_id},
                        {"enqueuedAt", q.enqueued_at},
@@ -172,12 +169,18 @@ json::object encode_queue_item(const QueueItem& q, const json::storage_ptr& sp) 
                       sp);
 }
 
+json::object encode_queue_item(const QueueItem& q, const json::storage_ptr& sp) {
+  json::object o = encode_own_queue_item(q, sp);
+  state_detail::encode_legacy_queue_item(q, o, sp);
+  return o;
+}
+
 QueueItem decode_queue_item(const json::object& o) {
   QueueItem q;
   q.id = get_string(o, "id");
   q.job_id = get_string(o, "jobId");
   q.enqueued_at = get_time_any(o, {"enqueuedAt", "createdAt"});
-  q.not_before = get_time(o, "notBefore");
+  q.not_before = state_detail::legacy_time(o, "notBefore");
   q.source = opt_string(o, "source").value_or(get_string(o, "reason"));
   q.status = parse_queue_status(get_string(o, "status"));
   std::optional<std::int64_t> code = opt_int(o, "exitCode");
@@ -280,6 +283,8 @@ json::value encode_state(const State& s, const OutboxState& outbox) {
   o["outboxLastError"] = outbox.last_error;
   o["approvals"] = encode_list(s.approvals, encode_approval, sp);
   o["writeChains"] = state_detail::encode_write_chains(s.write_chains, sp);
+  o[state_detail::kOpsdUpdatedAt] = o["updatedAt"];
+  state_detail::encode_legacy_top(s.legacy_json, o);
   return o;
 }
 
@@ -288,10 +293,11 @@ Result<State> decode_state(const json::value& v) {
   if (!o) return Error{"state is not a JSON object"};
   State s;
   s.saved_at = get_time(*o, "updatedAt");
+  const bool original_last = !state_detail::written_by_opsd(*o);
   if (const json::object* jobs = object_at(*o, "jobs"))
     for (const auto& [id, job] : *jobs)
       if (const json::object* jo = job.if_object(); jo && !id.empty())
-        s.jobs.emplace(std::string(id), decode_job(*jo));
+        s.jobs.emplace(std::string(id), decode_job(*jo, original_last));
 
   s.queue = decode_list<QueueItem>(*o, "queue", decode_queue_item);
   if (s.queue.size() > State::kMaxQueue)
@@ -302,6 +308,7 @@ Result<State> decode_state(const json::value& v) {
 
   s.approvals = decode_list<ApprovalRecord>(*o, "approvals", decode_approval);
   s.write_chains = state_detail::decode_write_chains(*o);
+  s.legacy_json = state_detail::legacy_top_fields(*o);
   return s;
 }
 

@@ -1,19 +1,15 @@
 // State <-> JSON for ops-monitor.json (version 1; docs/persistence.md).
 //
-// Layout, compatible with the original tool's file: top level `version` (1), `updatedAt`
-// (ISO 8601 UTC), `jobs` {id: {...}}, `queue` [...]; plus opsd's own `nextQueueId`, `outbox`,
-// `nextOutboxSeq`, `outboxLastError`, `approvals`, `writeChains` (unsettled verification chains of
-// write runs; shape in state/write_chain_codec.hpp). Per-job and per-item keys are camelCase;
-// opsd writes times as integer milliseconds since the epoch (0 = never).
-//
-// Reading the original's per-job keys, so an upgrade keeps stall timers and dedup state:
-//   lastProgressKey (or lastSeen.progressKey) -> progress_key   lastProgressAt -> last_progress_at
-//   lastSeen.running/completed/stopReason     -> running/completed/stop_reason
-//   lastAutoResumeAt -> last_auto_resume_at   lastReportAt -> last_report_at
-//   lastAnomalyKey   -> last_anomaly_key      lastAnomalyReportAt -> last_alert_at
-// and its queue keys createdAt -> enqueued_at, reason -> source, lastRunAt -> started_at,
-// lastError -> note, status "blocked" -> "skipped". A time may be an integer (ms), a
-// fractional number (seconds, as the original wrote them) or an ISO 8601 string.
+// Layout, compatible with the original tool's file both ways: top level `version` (1),
+// `updatedAt` (ISO 8601 UTC), `jobs` {id: {...}}, `queue` [...]; plus opsd's own `nextQueueId`,
+// `outbox`, `nextOutboxSeq`, `outboxLastError`, `approvals`, `writeChains` (unsettled
+// verification chains of write runs; shape in state/write_chain_codec.hpp) and `opsdUpdatedAt`.
+// Per-job and per-item keys are camelCase. The original's own fields (lastSeen, lastProgressKey,
+// lastProgressAt, lastReportAt, reportedCompleted, lastAnomalyKey, lastAnomalyReportAt,
+// lastAutoResumeAt; queue createdAt, notBefore, reason, attempt, lastError, status) are written
+// in its units (float seconds) and shapes and read back with the same meaning; which side is
+// authoritative when both are present, and the fields kept for a rollback: state/legacy_fields.hpp.
+// opsd's other times are integer milliseconds since the epoch (0 = never).
 #pragma once
 
 #include <boost/json/value.hpp>

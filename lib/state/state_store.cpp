@@ -132,6 +132,7 @@ Status save_state(FileSystem& fs, const std::string& path, const State& s,
   }
   json::value v = encode_state(s, outbox);
   v.get_object()["updatedAt"] = iso8601_utc(now);
+  v.get_object()["opsdUpdatedAt"] = v.get_object()["updatedAt"];  // state/legacy_fields.hpp
   std::string out;
   write_pretty(out, v, 0);
   out += "\n";

@@ -250,3 +250,12 @@ TEST_CASE("quiet hours parse HH:MM and reject anything else", "[config]") {
   }
   CHECK(parse_quiet_hours("8:00", "09:00").error().message.find("start") != std::string::npos);
 }
+
+TEST_CASE("an empty command is one error, without a warning for the same path", "[config]") {
+  auto c = valid_config();
+  job_at(c, 1)["commands"].as_object()["stop"] = boost::json::array();  // one_shot_read: unused
+  auto l = load(c);
+  INFO(dump(l));
+  CHECK(count(l, Diagnostic::Severity::error) == 1);
+  CHECK(count(l, Diagnostic::Severity::warning) == 0);
+}

@@ -115,6 +115,8 @@ inline std::string item_of(const std::vector<LaunchOneShot>& runs, const std::st
   return "";
 }
 
+inline std::vector<Notify> alerts(const Step& step) { return alerts(step.actions); }
+
 inline std::string item_of(const Actions& actions, const std::string& job_id) {
   return item_of(only<LaunchOneShot>(actions), job_id);
 }

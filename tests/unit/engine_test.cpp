@@ -266,18 +266,16 @@ TEST_CASE("quiet hours past midnight hold routine reports but not alerts", "[eng
             .size() == 1);
 }
 
-TEST_CASE("onlyOnChange: an unchanged running job is not reported again", "[engine]") {
+TEST_CASE("an unchanged running job sends a sign of life every reportEverySeconds", "[engine]") {
   Job job = long_job("scan");
   job.policy.stall_seconds = 0;  // no stall detection here
   Engine e(config_of({job}), State{});
-  CHECK(only<Notify>(e.on_probe_result("scan", running("k1"), kT0).actions).size() == 1);
-  CHECK(
-      only<Notify>(e.on_probe_result("scan", running("k1"), kT0 + seconds(1800)).actions).empty());
-  CHECK(
-      only<Notify>(e.on_probe_result("scan", running("k1"), kT0 + seconds(3600)).actions).empty());
-  CHECK(
-      only<Notify>(e.on_probe_result("scan", running("k2"), kT0 + seconds(3700)).actions).size() ==
-      1);
+  CHECK(only<Notify>(e.on_probe_result("scan", running("k1"), kT0)).size() == 1);
+  CHECK(only<Notify>(e.on_probe_result("scan", running("k1"), kT0 + seconds(1799))).empty());
+  CHECK(only<Notify>(e.on_probe_result("scan", running("k1"), kT0 + seconds(1800))).size() == 1);
+  CHECK(only<Notify>(e.on_probe_result("scan", running("k1"), kT0 + seconds(1860))).empty());
+  // onlyOnChange (the default): a new progressKey is reported at once.
+  CHECK(only<Notify>(e.on_probe_result("scan", running("k2"), kT0 + seconds(1920))).size() == 1);
 }
 
 TEST_CASE("shutdown stops owned children without changing their persisted state", "[engine]") {

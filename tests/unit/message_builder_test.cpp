@@ -43,7 +43,7 @@ TEST_CASE("the zh message keeps the original layout", "[message]") {
       "• Photo scan (scan-photos, long_running_read)\n"
       "- 状态: running (pid=42)\n"
       "- 信息: hashing /data\n"
-      "- 进度: a=null | b=x | c=3 | files=1200 | ok=true | pct=12.5\n"
+      "- 进度: a=null | b=x | c=3 | files=1200 | ok=true\n"
       "\n"
       "• sync (sync, long_running_read)\n"
       "- 状态: paused stopReason=crash\n"
@@ -59,7 +59,7 @@ TEST_CASE("the en message has English labels and the same layout", "[message]") 
       "• Photo scan (scan-photos, long_running_read)\n"
       "- Status: running (pid=42)\n"
       "- Info: hashing /data\n"
-      "- Progress: a=null | b=x | c=3 | files=1200 | ok=true | pct=12.5\n"
+      "- Progress: a=null | b=x | c=3 | files=1200 | ok=true\n"
       "\n"
       "• sync (sync, long_running_read)\n"
       "- Status: paused stopReason=crash\n"
@@ -75,7 +75,12 @@ TEST_CASE("the header time comes from the clock's local minute", "[message]") {
   CHECK(format_local_time(kT0 + 39 * 1000, utc_plus_8()) == "06:13:59");
 }
 
-TEST_CASE("the progress line shows at most 6 scalar keys, sorted", "[message]") {
+TEST_CASE("the progress line shows the scalars among the first 6 sorted keys", "[message]") {
+  // As the original: "nested" is one of the first 6 keys and is dropped, not replaced by "pct".
+  CHECK(
+      render_progress(
+          R"({"phase":"hash","files":1200,"pct":12.5,"ok":true,"nested":{"a":1},"a":null,"b":"x","c":3})") ==
+      "a=null | b=x | c=3 | files=1200 | ok=true");
   CHECK(render_progress(R"({"g":7,"f":6,"e":5,"d":4,"c":3,"b":2,"a":1})") ==
         "a=1 | b=2 | c=3 | d=4 | e=5 | f=6");
   CHECK(render_progress(R"({"list":[1,2],"obj":{},"x":false})") == "x=false");
@@ -83,6 +88,26 @@ TEST_CASE("the progress line shows at most 6 scalar keys, sorted", "[message]") 
   CHECK(render_progress("not json").empty());
   CHECK(render_progress("[1,2]").empty());
   CHECK(render_progress("").empty());
+}
+
+TEST_CASE("a field of only spaces is left out, as the original did", "[message]") {
+  ReportSection s;
+  s.job_id = s.name = "scan";
+  s.kind = JobKind::long_running_read;
+  s.state = "running";
+  s.info = "   ";
+  CHECK(render_section(s, "zh") == "• scan (scan, long_running_read)\n- 状态: running");
+}
+
+TEST_CASE("output on stdout and stderr stays one section: no blank line inside", "[message]") {
+  ReportSection s;
+  s.job_id = s.name = "r3";
+  s.kind = JobKind::one_shot_read;
+  s.state = "failed (exit=4)";
+  s.info = "out\n\n  \nerr";
+  CHECK(build_message({s}, kT0, "en", utc_plus_8()) ==
+        "🛠️ Ops report (06:13:20)\n\n• r3 (r3, one_shot_read)\n- Status: failed (exit=4)\n"
+        "- Info: out\nerr");
 }
 
 TEST_CASE("empty fields are left out of a section", "[message]") {

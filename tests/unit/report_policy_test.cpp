@@ -16,6 +16,7 @@ ReportInput running_input(const std::string& content) {
   ReportInput in;
   in.status_class = "running";
   in.digest = report_digest("running", s);
+  in.progress_key = content;
   in.running = true;
   return in;
 }
@@ -87,24 +88,39 @@ TEST_CASE("a status class change is reported at once", "[report]") {
   CHECK(decide_report(rt, p, done, kT0 + 1) == ReportKind::routine);
 }
 
-TEST_CASE("onlyOnChange: unchanged progress is not reported again", "[report]") {
+TEST_CASE("a running job reports a sign of life every reportEverySeconds, even unchanged",
+          "[report]") {
+  for (bool only_on_change : {true, false}) {
+    Policy p = test_policy();
+    p.report_every_seconds = 1800;
+    p.only_on_change = only_on_change;
+    const ReportInput a = running_input("{\"n\":1}");
+    JobRuntime rt = reported(a, kT0);
+    CHECK(decide_report(rt, p, a, kT0 + seconds(1799)) == ReportKind::none);
+    CHECK(decide_report(rt, p, a, kT0 + seconds(1800)) == ReportKind::routine);
+  }
+}
+
+TEST_CASE("onlyOnChange: a progressKey change is reported at once, no change is not", "[report]") {
   Policy p = test_policy();
   p.report_every_seconds = 1800;
   const ReportInput a = running_input("{\"n\":1}");
   const ReportInput b = running_input("{\"n\":2}");
   JobRuntime rt = reported(a, kT0);
-  CHECK(decide_report(rt, p, b, kT0 + seconds(1799)) == ReportKind::none);
-  CHECK(decide_report(rt, p, a, kT0 + seconds(7200)) == ReportKind::none);
-  CHECK(decide_report(rt, p, b, kT0 + seconds(1800)) == ReportKind::routine);
+  CHECK(decide_report(rt, p, a, kT0 + seconds(60)) == ReportKind::none);
+  CHECK(decide_report(rt, p, b, kT0 + seconds(60)) == ReportKind::routine);
+  record_report(rt, b, ReportKind::routine, kT0 + seconds(60));
+  CHECK(decide_report(rt, p, b, kT0 + seconds(120)) == ReportKind::none);
 }
 
-TEST_CASE("without onlyOnChange a running job is reported every reportEverySeconds", "[report]") {
+TEST_CASE("without onlyOnChange a progress change waits for reportEverySeconds", "[report]") {
   Policy p = test_policy();
   p.only_on_change = false;
   const ReportInput a = running_input("{\"n\":1}");
+  const ReportInput b = running_input("{\"n\":2}");
   JobRuntime rt = reported(a, kT0);
-  CHECK(decide_report(rt, p, a, kT0 + seconds(1799)) == ReportKind::none);
-  CHECK(decide_report(rt, p, a, kT0 + seconds(1800)) == ReportKind::routine);
+  CHECK(decide_report(rt, p, b, kT0 + seconds(1799)) == ReportKind::none);
+  CHECK(decide_report(rt, p, b, kT0 + seconds(1800)) == ReportKind::routine);
 }
 
 TEST_CASE("reportWhileRunning=false keeps a running job quiet until its status changes",
