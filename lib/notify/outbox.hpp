@@ -1,6 +1,6 @@
-// Delivery decisions over an OutboxState (docs/notifications.md). Pure: no I/O, no clock. The one writer of
-// an OutboxState is the OutboxSender (notify/outbox_sender.hpp), which calls these and persists
-// before a send (after outbox_enqueue) and after each result.
+// Delivery decisions over an OutboxState (docs/notifications.md). Pure: no I/O, no clock. The one
+// writer of an OutboxState is the OutboxSender (notify/outbox_sender.hpp), which calls these and
+// persists before a send (after outbox_enqueue) and after each result.
 #pragma once
 
 #include <cstdint>
