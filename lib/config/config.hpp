@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/job_index.hpp"
+
 namespace opsd {
 
 enum class JobKind { long_running_read, one_shot_read, one_shot_write };
@@ -98,11 +100,10 @@ struct Config {
   NotifyConfig notify;
   std::string source_path;  // the file it was loaded from, for messages
 
-  const Job* find(std::string_view id) const {
-    for (const auto& j : jobs)
-      if (j.id == id) return &j;
-    return nullptr;
-  }
+  // O(1) by id (config/job_index.hpp).
+  const Job* find(std::string_view id) const { return index_.find(jobs, id); }
+
+  JobIndex index_;  // find()'s cache; not part of the config
 };
 
 }  // namespace opsd
