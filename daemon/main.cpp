@@ -49,7 +49,8 @@ Logs go to stderr (journald-friendly). Service files: systemd/opsd.service (syst
 systemd/opsd-user.service (user), launchd/ai.openclaw.opsd.plist; see README.
 
 Exit status: 0 after SIGTERM/SIGINT, 1 cannot start (socket taken by a running opsd, state dir
-unusable), 2 usage or config error.
+unusable or owned by another user, a state file that exists but cannot be read: it is left as
+it is), 2 usage or config error.
 
 Examples:
   opsd --print-only --log-level debug    run in a terminal, print messages instead of sending

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/job_index.hpp"
 #include "schedule/schedule.hpp"
 
 namespace opsd {
@@ -101,11 +102,10 @@ struct Config {
   NotifyConfig notify;
   std::string source_path;  // the file it was loaded from, for messages
 
-  const Job* find(std::string_view id) const {
-    for (const auto& j : jobs)
-      if (j.id == id) return &j;
-    return nullptr;
-  }
+  // O(1) by id (config/job_index.hpp).
+  const Job* find(std::string_view id) const { return index_.find(jobs, id); }
+
+  JobIndex index_;  // find()'s cache; not part of the config
 };
 
 }  // namespace opsd

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "config/job_id.hpp"
 #include "config/json_fields.hpp"
 #include "config/paths.hpp"
 #include "config/policy_loader.hpp"
@@ -31,6 +32,14 @@ class JobReader {
       job_.id = trim(id->get_string());
       if (job_.id != id->get_string())
         d_.warning(at("id"), "surrounding whitespace removed: \"" + job_.id + "\"");
+      if (std::optional<std::string> bad = job_id_error(job_.id)) {
+        d_.error(at("id"), *bad);
+      } else if (!job_id_is_plain(job_.id)) {
+        d_.warning(at("id"), "\"" + job_.id +
+                                 "\" has characters outside [A-Za-z0-9._-] (or starts with '.'); "
+                                 "its log file is named \"" +
+                                 job_file_stem(job_.id) + ".log\"");
+      }
     } else {
       d_.error(at("id"), "must be a non-empty string");
     }

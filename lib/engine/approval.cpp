@@ -52,12 +52,16 @@ ApprovalCheck check_approval(const State& state, const Job& job, const std::stri
   for (std::size_t i = state.approvals.size(); i-- > 0;) {
     const auto& r = state.approvals[i];
     if (r.job_id != job.id) continue;
-    if (r.consumed) {
+    if (r.voided) {
+      c.reason = kVoidReason;
+    } else if (r.consumed) {
       c.reason = "the last approval was already used";
     } else if (now >= r.expires_at) {
       c.reason = "the approval expired";
     } else if (r.fingerprint != fingerprint) {
-      c.reason = "the approval is void: the job definition changed since it was approved";
+      c.reason = kVoidReason;
+      c.record_index = i;
+      c.voids_record = true;
     } else {
       c.basis = ApprovalBasis::one_time;
       c.record_index = i;
@@ -67,6 +71,22 @@ ApprovalCheck check_approval(const State& state, const Job& job, const std::stri
     break;  // only the newest record of the job counts
   }
   return c;
+}
+
+bool void_approval(State& state, const ApprovalCheck& check) {
+  if (!check.voids_record || check.record_index >= state.approvals.size()) return false;
+  state.approvals[check.record_index].voided = true;
+  return true;
+}
+
+bool void_changed_approvals(State& state, const Job& job, const std::string& fingerprint) {
+  bool changed = false;
+  for (ApprovalRecord& r : state.approvals) {
+    if (r.job_id != job.id || r.consumed || r.voided || r.fingerprint == fingerprint) continue;
+    r.voided = true;
+    changed = true;
+  }
+  return changed;
 }
 
 void consume_approval(State& state, const ApprovalCheck& check) {

@@ -43,9 +43,13 @@ enum class ApprovalBasis {
 struct ApprovalCheck {
   ApprovalBasis basis = ApprovalBasis::none;
   std::string reason;
-  std::size_t record_index = 0;  // into State::approvals, for one_time
+  std::size_t record_index = 0;  // into State::approvals, for one_time (and voids_record)
+  bool voids_record = false;     // the newest record no longer matches: void_approval() it
   bool ok() const { return basis != ApprovalBasis::none; }
 };
+
+inline constexpr const char* kVoidReason =
+    "the approval is void: the job definition changed since it was approved";
 
 // Records a one-time approval of a one_shot_write job, valid for `ttl_ms` from `now`, bound to
 // `fingerprint`. Earlier unconsumed approvals of the job are replaced. Errors: not a write job,
@@ -59,6 +63,13 @@ Result<ApprovalRecord> approve(State& state, const Job& job, const std::string& 
 // one-time record, so one-time approvals are not consumed needlessly.
 ApprovalCheck check_approval(const State& state, const Job& job, const std::string& fingerprint,
                              TimeMs now);
+
+// An approval that once failed to match its job's definition stays void, even when the
+// definition changes back. void_approval() marks the record behind a voids_record check;
+// void_changed_approvals() every unconsumed record of `job` whose fingerprint is not
+// `fingerprint` (at reload and start). Both return whether anything changed.
+bool void_approval(State& state, const ApprovalCheck& check);
+bool void_changed_approvals(State& state, const Job& job, const std::string& fingerprint);
 
 // Marks the one-time approval behind `check` consumed (no-op for other bases).
 void consume_approval(State& state, const ApprovalCheck& check);

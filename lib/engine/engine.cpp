@@ -132,6 +132,10 @@ Actions Engine::decide_startup(TimeMs now) {
   for (const auto& job : config_.jobs) {
     JobRuntime& rt = state_.jobs[job.id];
     rt.owned_pid.reset();  // children of a previous daemon are not ours
+    // A definition edited while opsd was down voids its approvals for good.
+    if (job.kind == JobKind::one_shot_write &&
+        void_changed_approvals(state_, job, fingerprint(job)))
+      dirty_ = true;
     if (job.kind != JobKind::long_running_read) continue;
     if (rt.state == JobState::stopping) {
       rt.stop_deadline = now + seconds(std::max<std::int64_t>(0, job.policy.stop_timeout_seconds));
@@ -223,6 +227,7 @@ ReloadSummary Engine::decide_reload(Config config, TimeMs now) {
     const Job* old = config_.find(job.id);
     if (old && *old == job) continue;
     (old ? sum.changed : sum.added).push_back(job.id);
+    if (job.kind == JobKind::one_shot_write) void_changed_approvals(state_, job, fingerprint(job));
     JobRuntime& rt = state_.jobs[job.id];
     if (!old)
       rt.next_poll_at = now;

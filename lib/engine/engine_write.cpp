@@ -46,6 +46,7 @@ ReportSection chain_section(const Job* job, const std::string& job_id) {
 Outcome Engine::run_write(const Job& job, TimeMs now, std::int64_t uid) {
   Outcome o;
   const ApprovalCheck check = check_approval(state_, job, fingerprint(job), now);
+  if (void_approval(state_, check)) dirty_ = true;
   if (!check.ok()) {
     audit("refuse", job, uid, std::nullopt, check.reason, now);
     const std::string how = "approve with 'opsctl approve " + job.id + "'";

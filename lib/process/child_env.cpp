@@ -10,7 +10,13 @@ namespace {
 
 bool stripped_key(std::string_view key) {
   return key == "NOTIFY_SOCKET" || key.starts_with("WATCHDOG_") || key.starts_with("LISTEN_") ||
-         key == "OPS_JOB_ID" || key == "OPS_STATE_DIR";
+         key == "OPS_JOB_ID" || key == "OPS_STATE_DIR" || key == "TELEGRAM_BOT_TOKEN";
+}
+
+bool holds_secret(std::string_view value, const std::vector<std::string>& secrets) {
+  for (const std::string& s : secrets)
+    if (!s.empty() && value.find(s) != std::string_view::npos) return true;
+  return false;
 }
 
 std::string join(const std::string& dir, const std::string& name) {
@@ -30,13 +36,14 @@ std::string executable_problem(const std::string& path) {
 }  // namespace
 
 std::vector<std::string> child_environment(char** environ_in, const std::string& job_id,
-                                           const std::string& state_dir) {
+                                           const std::string& state_dir,
+                                           const std::vector<std::string>& secrets) {
   std::vector<std::string> env;
   for (char** p = environ_in; p != nullptr && *p != nullptr; ++p) {
     std::string_view entry(*p);
     auto eq = entry.find('=');
     if (eq == std::string_view::npos || eq == 0) continue;
-    if (stripped_key(entry.substr(0, eq))) continue;
+    if (stripped_key(entry.substr(0, eq)) || holds_secret(entry.substr(eq + 1), secrets)) continue;
     env.emplace_back(entry);
   }
   env.push_back("OPS_JOB_ID=" + job_id);

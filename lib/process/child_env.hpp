@@ -10,11 +10,13 @@
 namespace opsd {
 
 // The daemon's environment `environ_in` (a null-terminated "K=V" array, may be null) minus the
-// service manager's variables (NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*), plus OPS_JOB_ID=job_id and
-// OPS_STATE_DIR=state_dir (replacing inherited ones). Entries without '=' are dropped; order is
-// kept, the two OPS_ entries come last.
+// service manager's variables (NOTIFY_SOCKET, WATCHDOG_*, LISTEN_*), minus opsd's own secrets
+// (TELEGRAM_BOT_TOKEN, and any variable whose value contains one of `secrets`), plus
+// OPS_JOB_ID=job_id and OPS_STATE_DIR=state_dir (replacing inherited ones). Entries without
+// '=' are dropped; order is kept, the two OPS_ entries come last.
 std::vector<std::string> child_environment(char** environ_in, const std::string& job_id,
-                                           const std::string& state_dir);
+                                           const std::string& state_dir,
+                                           const std::vector<std::string>& secrets = {});
 
 // The value of `key` in a "K=V" list, or "" when it is absent.
 std::string env_value(const std::vector<std::string>& env, const std::string& key);

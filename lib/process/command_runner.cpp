@@ -22,6 +22,7 @@
 #include "process/log_writer.hpp"
 #include "process/spawn.hpp"
 #include "process/spawner.hpp"
+#include "util/secret_redactor.hpp"
 
 namespace opsd {
 
@@ -168,7 +169,10 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
   auto run = std::make_shared<Run>(st->ex, pgid);
   run->out.assign(piped.stdout_read.release());
   run->err.assign(piped.stderr_read.release());
-  if (!spec.log_path.empty()) run->log.emplace(spec.log_path);
+  if (!spec.log_path.empty()) {
+    run->log.emplace(spec.log_path);
+    run->log->redact(spec.secrets);
+  }
   st->groups.insert(pgid);
   UniqueFd pidfd = piped.child.release();  // waited for below; killed by ~CommandRunner
   asio::steady_timer deadline(st->ex, spec.timeout);
@@ -181,7 +185,13 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
             wait_exit(run, std::move(pidfd)));
   run->finished = true;
   deadline.cancel();
+  // The command has ended: whatever it left in its group (`sleep 300 >/dev/null &`) goes too.
+  ::kill(static_cast<pid_t>(-pgid), SIGKILL);
   st->groups.erase(pgid);
+  if (!spec.secrets.empty()) {
+    run->result.stdout_text = redact_secrets_in_tail(run->result.stdout_text, spec.secrets);
+    run->result.stderr_tail = redact_secrets_in_tail(run->result.stderr_tail, spec.secrets);
+  }
   co_return std::move(run->result);
 }
 

@@ -27,6 +27,8 @@ struct RunSpec {
   // keeps its last stdout_cap bytes (one-shot jobs, whose verdict is in their last lines).
   bool kill_on_overflow = true;
   std::string log_path;  // "" = none; else stdout and stderr are also appended here
+  // Replaced by "<redacted>" in the log and in the CommandOutput handed back (the bot token).
+  std::vector<std::string> secrets;
 };
 
 // Runs short commands: the seam the daemon takes (CommandRunner below is the real one; tests
@@ -51,9 +53,11 @@ class CommandRunner final : public Runner {
   // Runs spec.argv as the leader of its own process group with stdin /dev/null. The command is
   // finished when the leader has exited and its stdout and stderr are closed (grandchildren
   // holding them count, for at most 2 s after the leader's exit; then the rest of the group
-  // gets SIGKILL). On timeout the whole group gets SIGKILL and timed_out is set; stdout
-  // past the cap sets overflow and kills the group too. Spawn failures (missing executable,
-  // bad cwd) become spawn_error. done() is always called later, never from within run().
+  // gets SIGKILL). When the command has ended, every process still in its group gets SIGKILL
+  // (background children that closed their output too). On timeout the whole group gets SIGKILL and
+  // timed_out is set; stdout past the cap sets overflow and kills the group too. Spawn failures
+  // (missing executable, bad cwd) become spawn_error. done() is always called later, never from
+  // within run().
   void run(RunSpec spec, std::function<void(CommandOutput)> done) override;
 
   std::size_t running() const;  // commands started and not yet finished

@@ -66,9 +66,13 @@ void log_unexpected(std::exception_ptr e) {
   }
 }
 
-asio::awaitable<void> pump_output(asio::readable_pipe pipe, std::string log_path) {
+asio::awaitable<void> pump_output(asio::readable_pipe pipe, std::string log_path,
+                                  std::vector<std::string> secrets) {
   std::optional<LogWriter> log;
-  if (!log_path.empty()) log.emplace(std::move(log_path));
+  if (!log_path.empty()) {
+    log.emplace(std::move(log_path));
+    log->redact(std::move(secrets));
+  }
   std::array<char, kReadChunk> buf;
   for (;;) {
     auto [ec, n] =
@@ -123,7 +127,8 @@ Result<std::int64_t> ChildSupervisor::launch(const LaunchSpec& spec,
   try {
     asio::readable_pipe reader(state_->ex, pipe->read_end.get());
     pipe->read_end.release();
-    asio::co_spawn(state_->ex, pump_output(std::move(reader), spec.log_path), log_unexpected);
+    asio::co_spawn(state_->ex, pump_output(std::move(reader), spec.log_path, spec.secrets),
+                   log_unexpected);
   } catch (const std::exception& e) {
     spdlog::warn("job {}: output of pid {} is not logged: {}", spec.job_id, pid, e.what());
   }

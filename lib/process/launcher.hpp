@@ -18,10 +18,11 @@ namespace opsd {
 
 struct LaunchSpec {
   std::string job_id;
-  std::vector<std::string> argv;  // no shell; argv[0] found like execvp, relative to cwd
-  std::string cwd;                // "" = the daemon's own
-  std::vector<std::string> env;   // "K=V" (see child_environment); empty = the daemon's own
-  std::string log_path;           // stdout+stderr go here (LogWriter); "" = discarded
+  std::vector<std::string> argv;     // no shell; argv[0] found like execvp, relative to cwd
+  std::string cwd;                   // "" = the daemon's own
+  std::vector<std::string> env;      // "K=V" (see child_environment); empty = the daemon's own
+  std::string log_path;              // stdout+stderr go here (LogWriter); "" = discarded
+  std::vector<std::string> secrets;  // replaced by "<redacted>" in the log (the bot token)
 };
 
 // Starts and watches the children opsd owns, one per job at most. Single-threaded: every

@@ -99,7 +99,24 @@ LogWriter::LogWriter(std::string path, std::size_t max_bytes, int keep)
       max_bytes_(std::max<std::size_t>(max_bytes, 1)),
       keep_(std::max(keep, 1)) {}
 
-LogWriter::~LogWriter() { close_fd(); }
+LogWriter::~LogWriter() {
+  if (redactor_) write_bytes(redactor_->flush());
+  close_fd();
+}
+
+void LogWriter::redact(std::vector<std::string> secrets) {
+  redactor_.emplace(std::move(secrets));
+  if (redactor_->empty()) redactor_.reset();
+}
+
+void LogWriter::write(std::string_view data) {
+  if (!redactor_) {
+    write_bytes(data);
+    return;
+  }
+  std::string safe = redactor_->feed(data);
+  if (!safe.empty()) write_bytes(safe);
+}
 
 void LogWriter::close_fd() {
   if (fd_ >= 0) ::close(fd_);
@@ -144,7 +161,7 @@ void LogWriter::rotate() {
   }
 }
 
-void LogWriter::write(std::string_view data) {
+void LogWriter::write_bytes(std::string_view data) {
   // Only the newest keep * max_bytes can survive; skip the rest up front.
   std::size_t budget = max_bytes_ * static_cast<std::size_t>(keep_);
   if (budget / static_cast<std::size_t>(keep_) == max_bytes_ && data.size() > budget) {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "util/result.hpp"
+#include "util/secret_redactor.hpp"
 
 namespace opsd {
 
@@ -23,6 +25,9 @@ class LogWriter {
   LogWriter(const LogWriter&) = delete;
   LogWriter& operator=(const LogWriter&) = delete;
 
+  // Every later write() has `secrets` replaced by "<redacted>", also across writes (bytes
+  // that may begin a secret wait for the next write or the destructor).
+  void redact(std::vector<std::string> secrets);
   void write(std::string_view data);
   const std::string& path() const { return path_; }
   const std::string& last_error() const { return last_error_; }
@@ -31,12 +36,14 @@ class LogWriter {
   bool ensure_open();
   void rotate();
   void close_fd();
+  void write_bytes(std::string_view data);
 
   std::string path_;
   std::size_t max_bytes_;
   int keep_;
   int fd_ = -1;
   std::string last_error_;
+  std::optional<SecretRedactor> redactor_;
 };
 
 // The last `n` lines of the log at `path` (without their '\n'), continuing into `path`.1 when

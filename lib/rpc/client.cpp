@@ -12,6 +12,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "rpc/peer_cred.hpp"
 #include "rpc/protocol.hpp"
 
 namespace opsd {
@@ -128,6 +129,17 @@ std::variant<ReplyBuffer, ClientError> Client::exchange(std::string_view method,
     return fail(Kind::unreachable,
                 "opsd is not reachable at " + socket_path_ + ": " + std::strerror(errno));
   }
+
+  // Nothing is sent to a server run by another user: it could be anyone's socket in our place.
+  Result<PeerCred> server = peer_cred(fd.get());
+  const auto own_uid = static_cast<std::int64_t>(::getuid());
+  if (!server || !peer_allowed(*server, own_uid))
+    return fail(Kind::protocol,
+                "refusing to talk to " + socket_path_ + ": " +
+                    (server ? "it is served by uid " + std::to_string(server->uid) +
+                                  ", not by uid " + std::to_string(own_uid) + " or root"
+                            : server.error().message) +
+                    "; nothing was sent");
 
   // Send. If the daemon hangs up early it may still have written an error line: read it.
   bool send_failed = false;

@@ -115,6 +115,14 @@ class Session : public std::enable_shared_from_this<Session> {
     core_->remove(shared_from_this());
   }
 
+  // Evictable when full: no request is being handled and no reply is waiting to be written.
+  bool evictable() const { return !closed_ && !pending_ && replies_.empty(); }
+  // Idle sessions go before ones in the middle of a request; then the longest waiting first.
+  bool evict_before(const Session& o) const {
+    if (frames_.has_partial() != o.frames_.has_partial()) return !frames_.has_partial();
+    return since_ < o.since_;
+  }
+
   void close() {
     if (closed_) return;
     closed_ = closing_ = true;
@@ -143,7 +151,12 @@ class Session : public std::enable_shared_from_this<Session> {
         break;
       }
       const bool partial = frames_.has_partial();
-      read_timer_.expires_after(partial ? core_->opts.request_timeout : core_->opts.idle_timeout);
+      // A request has request_timeout from its first byte on, however slowly it trickles in;
+      // a connection without one is idle from its last request (or its connect) on.
+      if (!partial || !partial_) since_ = std::chrono::steady_clock::now();
+      partial_ = partial;
+      read_timer_.expires_at(since_ +
+                             (partial ? core_->opts.request_timeout : core_->opts.idle_timeout));
       auto got = co_await (socket_.async_read_some(asio::buffer(chunk), kTuple) ||
                            read_timer_.async_wait(kTuple));
       if (got.index() == 1) {
@@ -250,6 +263,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<PendingCall> pending_;
   bool closing_ = false;  // no more requests are read; queued replies are still written
   bool closed_ = false;
+  bool partial_ = false;  // frames_ held part of a request at the last read
+  // Start of the current request (partial_) or of the idle wait: the read deadline's base.
+  std::chrono::steady_clock::time_point since_ = std::chrono::steady_clock::now();
 };
 
 awaitable<void> session_main(std::shared_ptr<Session> s) { co_await s->run(); }
@@ -270,10 +286,21 @@ void admit(const std::shared_ptr<ServerCore>& core, Local::socket sock) {
     return;
   }
   if (core->sessions.size() >= core->opts.max_clients) {
-    spdlog::warn("control socket: refused pid {}: {} clients connected", cred->pid,
+    // Room for the newcomer: the session that waits longest without a request in progress
+    // (idle first) is closed. Only when every session is being answered is the newcomer refused.
+    std::shared_ptr<Session> victim;
+    for (const auto& s : core->sessions)
+      if (s->evictable() && (!victim || s->evict_before(*victim))) victim = s;
+    if (!victim) {
+      spdlog::warn("control socket: refused pid {}: {} clients connected, all busy", cred->pid,
+                   core->sessions.size());
+      refuse(sock, {Fault::internal_error, "too many clients connected; try again"});
+      return;
+    }
+    spdlog::info("control socket: {} clients connected; closing the longest-waiting one",
                  core->sessions.size());
-    refuse(sock, {Fault::internal_error, "too many clients connected; try again"});
-    return;
+    victim->close();
+    core->remove(victim);
   }
   auto session = std::make_shared<Session>(core, std::move(sock), *cred);
   core->sessions.insert(session);

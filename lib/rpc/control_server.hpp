@@ -28,11 +28,15 @@ using Handler =
 struct ServerOptions {
   std::string socket_path;
   // A handler that has not answered by then gets a timeout error (it keeps running, its
-  // late answer is dropped). Also bounds finishing a started frame and writing one reply.
+  // late answer is dropped). Also bounds a whole request frame from its first byte (a client
+  // trickling bytes gets no more time) and writing one reply.
   std::chrono::milliseconds request_timeout{30000};
   // A connection with no bytes pending is closed after this long without a request.
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
-  std::size_t max_clients = 256;        // further connections are refused with an error line
+  // When this many are connected, a newcomer takes the place of the session waiting longest
+  // without a request being handled (idle ones first); only when all are busy is it refused
+  // with an error line.
+  std::size_t max_clients = 256;
   std::size_t max_queued_replies = 64;  // a client that lets more pile up is disconnected
 };
 

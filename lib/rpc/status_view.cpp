@@ -178,7 +178,7 @@ std::string render_status(const Config& config, const State& state, const Daemon
 
   w.key("approvals").begin_array();
   for (const ApprovalRecord& a : state.approvals) {
-    if (a.consumed || a.expires_at <= now) continue;
+    if (a.consumed || a.voided || a.expires_at <= now) continue;
     if (!only.empty() && a.job_id != only) continue;
     w.begin_object();
     w.key("jobId").string(a.job_id);

@@ -12,8 +12,10 @@
 #include "config/config_loader.hpp"
 #include "engine/daemon_alerts.hpp"
 #include "service/daemon_impl.hpp"
+#include "service/daemon_secrets.hpp"
 #include "state/atomic_file.hpp"
 #include "state/file_system.hpp"
+#include "state/secure_dir.hpp"
 #include "state/state_store.hpp"
 #include "util/time_format.hpp"
 #include "version.hpp"
@@ -54,7 +56,29 @@ bool Daemon::prepare_dirs() {
       return false;
     }
   }
-  return true;
+  return secure_dirs();
+}
+
+bool Daemon::secure_dirs() {
+  DirCheck check;
+  const auto euid = static_cast<std::int64_t>(::geteuid());
+  const std::string& state_file = opts_.paths.state_file;
+  Status st;
+  for (const std::string& dir :
+       {opts_.paths.state_dir, parent_dir(parent_dir(state_file)), parent_dir(state_file),
+        opts_.paths.logs_dir, parent_dir(opts_.paths.socket)})
+    if (st = secure_dir(dir, euid, check); !st) break;
+  for (const std::string& file : {state_file, opts_.paths.audit_log})
+    if (st.ok() && !(st = secure_file(file, euid, check))) break;
+  for (const std::string& note : check.repaired) {
+    spdlog::warn("repaired: {}", note);
+    std::cerr << "opsd: repaired: " << note << "\n";
+  }
+  if (!st) {
+    spdlog::critical("{}", st.message());
+    std::cerr << "opsd: " << st.message() << "\n";
+  }
+  return st.ok();
 }
 
 std::optional<Config> Daemon::load_config(std::vector<std::string>& problems) {
@@ -223,6 +247,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     update_status("READY=1");
     return;
   }
+  secrets_ = daemon_secrets(opts_.paths.openclaw_config, system_getenv);
   ReloadSummary diff = engine_->reload(std::move(*config), clock_.now());
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
@@ -299,7 +324,15 @@ std::optional<int> Daemon::start() {
   check_crash_loop();
   if (start_decision_.tripped) turn_off_automatic_starts(*config);
 
-  StateLoad loaded = load_state(fs_, opts_.paths.state_file, clock_.now());
+  StateLoad loaded =
+      load_state(fs_, opts_.paths.state_file, clock_.now(), state_read_cap(config->jobs.size()));
+  if (loaded.unsafe_to_save) {
+    // Never overwrite a state that could not be read: it may hold the queue and the outbox.
+    spdlog::critical("{}; refusing to start so that it is not overwritten", loaded.error);
+    std::cerr << "opsd: " << loaded.error << "; refusing to start so that it is not overwritten\n";
+    (void)crash_guard_->record_clean_stop();
+    return 1;
+  }
   if (!loaded.quarantined_to.empty())
     spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
                   loaded.quarantined_to);
@@ -323,6 +356,7 @@ std::optional<int> Daemon::start() {
   audit_ = std::make_unique<AuditLog>(fs_, opts_.paths.audit_log);
   make_outbox(std::move(loaded.outbox));
   info_.notifier = notifier_->describe();
+  secrets_ = daemon_secrets(opts_.paths.openclaw_config, system_getenv);
 
   if (!loaded.quarantined_to.empty()) {
     post_sections(

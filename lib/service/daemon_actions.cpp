@@ -4,10 +4,12 @@
 #include <csignal>
 #include <cstdlib>
 
+#include "config/job_id.hpp"
 #include "engine/message_builder.hpp"
 #include "process/child_env.hpp"
 #include "process/status_parser.hpp"
 #include "service/daemon_impl.hpp"
+#include "util/secret_redactor.hpp"
 
 extern char** environ;
 
@@ -39,11 +41,11 @@ Result<std::vector<std::string>> resolved_argv(const std::vector<std::string>& a
 }  // namespace
 
 std::string Daemon::log_path(const std::string& job_id) const {
-  return opts_.paths.logs_dir + "/" + job_id + ".log";
+  return opts_.paths.logs_dir + "/" + job_file_stem(job_id) + ".log";
 }
 
 std::vector<std::string> Daemon::env_for(const Job& job) const {
-  return child_environment(environ, job.id, opts_.paths.state_dir);
+  return child_environment(environ, job.id, opts_.paths.state_dir, secrets_);
 }
 
 void Daemon::dispatch(Step step, std::shared_ptr<Engine> dry, bool for_tick) {
@@ -80,7 +82,8 @@ void Daemon::dispatch(Step step, std::shared_ptr<Engine> dry, bool for_tick) {
 
 void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
   if (sections.empty()) return;
-  std::string text = build_message(sections, clock_.now(), engine_->config().notify.locale, clock_);
+  std::string text = redact_secrets(
+      build_message(sections, clock_.now(), engine_->config().notify.locale, clock_), secrets_);
   spdlog::info("{} message: {} section(s)", alert ? "alert" : "routine", sections.size());
   notifier_->post(text, alert);
 }
@@ -93,7 +96,7 @@ void Daemon::launch_start(const std::string& job_id) {
     dispatch(engine_->on_start_launched(job_id, std::nullopt, argv.error().message, clock_.now()));
     return;
   }
-  LaunchSpec spec{job_id, *argv, job->cwd, env_for(*job), log_path(job_id)};
+  LaunchSpec spec{job_id, *argv, job->cwd, env_for(*job), log_path(job_id), secrets_};
   Result<std::int64_t> pid = children_->launch(spec, [this, job_id](int exit_code) {
     if (shutting_down_) return;
     spdlog::info("job {}: owned child exited with {}", job_id, exit_code);
@@ -143,6 +146,7 @@ void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry
   spec.argv = *argv;
   spec.cwd = job->cwd;
   spec.env = env_for(*job);
+  spec.secrets = secrets_;
   spec.timeout = std::chrono::seconds(job->policy.status_timeout_seconds);
   spec.stdout_cap = 1 << 20;
   runner_->run(std::move(spec),
@@ -158,6 +162,7 @@ void Daemon::launch_stop(const LaunchStop& a) {
       spec.argv = *argv;
       spec.cwd = job->cwd;
       spec.env = env_for(*job);
+      spec.secrets = secrets_;
       spec.timeout = std::chrono::seconds(job->policy.stop_timeout_seconds);
       spec.log_path = log_path(a.job_id);
       std::string id = a.job_id;
@@ -215,6 +220,7 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.argv = *argv;
   spec.cwd = job->cwd;
   spec.env = env_for(*job);
+  spec.secrets = secrets_;
   spec.timeout = kOneShotTimeout;
   spec.log_path = log_path(id);
   spec.stdout_cap = kOutputTailBytes;  // all of it goes to the log; the engine sees the tail

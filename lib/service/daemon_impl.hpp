@@ -5,6 +5,7 @@
 
 #include <boost/asio.hpp>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -59,6 +60,8 @@ class Daemon {
  private:
   // --- lifecycle (daemon.cpp) ---
   bool prepare_dirs();
+  // secure_dir()/secure_file() on every directory and file opsd trusts; repairs are logged.
+  bool secure_dirs();
   std::optional<Config> load_config(std::vector<std::string>& problems);
   // Writes the state now (temp file, fsync, rename) and drops any pending coalesced write;
   // returns why it failed ("" = written).
@@ -66,6 +69,8 @@ class Daemon {
   // A change nobody was told about yet: written by one coalesced write at most kPersistDelay
   // (longer when writes are slow) after the first change of a burst.
   void persist_soon();
+  // Alerts when a written state of `bytes` passed half of its read cap `cap` (once per crossing).
+  void warn_state_size(std::size_t bytes, std::size_t cap);
   void arm_timer();
   // Re-arms the tick timer once for a burst of engine calls (next_deadline() visits every job).
   void arm_timer_soon();
@@ -114,6 +119,8 @@ class Daemon {
   ParsedResponse handle_approve(const boost::json::object& params, const PeerCred& peer);
   ParsedResponse handle_run(const boost::json::object& params, const PeerCred& peer);
   void audit(boost::json::object entry);
+  // Appends the entries an earlier audit() could not write (disk full), oldest first.
+  void flush_audit();
 
   DaemonOptions opts_;
   DaemonSeams seams_;
@@ -145,6 +152,12 @@ class Daemon {
   TickCapture* capture_ = nullptr;
   bool shutting_down_ = false;
   bool state_write_failed_ = false;
+  bool state_size_warned_ = false;
+  std::string last_persist_error_;  // why the last persist() failed; "" when it succeeded
+  std::string audit_error_;         // an audit append failed during the current request
+  std::deque<boost::json::object>
+      unwritten_audit_;  // audit entries not yet on disk, in order  // warn_state_size() alerted;
+                         // re-armed below 40 % of the cap
   // A coalesced write is due: scheduled on persist_timer_, or (during a forced tick) done by the
   // write before the tick's reply.
   bool persist_pending_ = false;
@@ -153,6 +166,9 @@ class Daemon {
   std::chrono::steady_clock::duration last_write_cost_{};
   std::chrono::steady_clock::duration last_rearm_cost_{};
   int exit_code_ = 0;
+  // daemon_secrets(), read at start and at each reload: not passed to children, and replaced by
+  // "<redacted>" in their logs, their output and every message.
+  std::vector<std::string> secrets_;
 };
 
 }  // namespace opsd

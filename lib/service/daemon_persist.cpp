@@ -39,10 +39,14 @@ std::string Daemon::persist() {
   persist_pending_ = false;
   persist_timer_.cancel();
   auto started = std::chrono::steady_clock::now();
-  Status st =
-      save_state(fs_, opts_.paths.state_file, engine_->state(), outbox_->state(), clock_.now());
+  const std::size_t cap = state_read_cap(engine_->config().jobs.size());
+  std::size_t bytes = 0;
+  Status st = save_state(fs_, opts_.paths.state_file, engine_->state(), outbox_->state(),
+                         clock_.now(), cap, &bytes);
   last_write_cost_ = std::chrono::steady_clock::now() - started;
   release_memory_soon();
+  warn_state_size(bytes, cap);
+  last_persist_error_ = st ? "" : st.message();
   if (!st) {
     spdlog::error("cannot save state {}: {}", opts_.paths.state_file, st.message());
     if (!state_write_failed_) {
@@ -51,10 +55,36 @@ std::string Daemon::persist() {
                                            engine_->config().notify.locale)},
                     true);
     }
-    return st.message();
+  } else if (state_write_failed_) {
+    state_write_failed_ = false;
+    flush_audit();
+    spdlog::warn("state {} saved again", opts_.paths.state_file);
+    ReportSection s;
+    s.job_id = "opsd";
+    s.name = "opsd";
+    s.state = "state saved again";
+    s.info = "writing " + opts_.paths.state_file + " works again; every change is on disk";
+    post_sections({s}, true);
   }
-  state_write_failed_ = false;
-  return "";
+  return last_persist_error_;
+}
+
+void Daemon::warn_state_size(std::size_t bytes, std::size_t cap) {
+  // Alerted once when the file passes half of its cap; again after it fell below 40 %.
+  if (state_size_warned_ && bytes * 10 < cap * 4) state_size_warned_ = false;
+  if (state_size_warned_ || bytes * 2 <= cap) return;
+  state_size_warned_ = true;
+  const std::string what = "the state file is " + std::to_string(bytes >> 20) +
+                           " MiB, over half of the " + std::to_string(cap >> 20) +
+                           " MiB that opsd reads at start";
+  spdlog::warn("{}", what);
+  ReportSection s;
+  s.job_id = "opsd";
+  s.name = "opsd";
+  s.state = "state file large";
+  s.info = what + " (" + std::to_string(engine_->config().jobs.size()) + " jobs configured)";
+  s.action_required = "remove jobs that are not needed, or inspect " + opts_.paths.state_file;
+  post_sections({s}, true);
 }
 
 void Daemon::persist_soon() {
@@ -71,15 +101,23 @@ void Daemon::persist_soon() {
 }
 
 asio::awaitable<ParsedResponse> Daemon::handle_durably(const Request& req, const PeerCred& peer) {
+  audit_error_.clear();
   ParsedResponse response = co_await handle(req, peer);
+  std::string not_saved;
   if (persist_pending_ && !read_only_method(req.method)) {
-    if (std::string why = persist(); !why.empty() && !response.error)
-      response = ParsedResponse::failure(Fault::internal_error,
-                                         "done but not saved: cannot write the state file " +
-                                             opts_.paths.state_file + " (" + why +
-                                             "); the change may be lost if opsd stops");
+    persist();
+    if (!last_persist_error_.empty())
+      not_saved = opts_.paths.state_file + ": " + last_persist_error_;
   }
+  if (!audit_error_.empty())
+    not_saved += (not_saved.empty() ? "" : "; ") + opts_.paths.audit_log + ": " + audit_error_;
   release_memory_soon();
+  // An acknowledged change is on disk; one that is not is answered as a failure.
+  if (!not_saved.empty() && !response.error && !read_only_method(req.method))
+    response = ParsedResponse::failure(
+        Fault::internal_error,
+        req.method + " took effect in memory but was not saved (" + not_saved +
+            "); it is lost if opsd stops before a later write succeeds: free disk space");
   co_return response;
 }
 

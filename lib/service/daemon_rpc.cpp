@@ -14,6 +14,7 @@
 #include "service/daemon_impl.hpp"
 #include "service/refusal_fault.hpp"
 #include "state/file_system.hpp"
+#include "util/secret_redactor.hpp"
 #include "util/time_format.hpp"
 #include "version.hpp"
 
@@ -73,8 +74,21 @@ std::optional<std::int64_t> int_param(const json::object& p, std::string_view ke
 }  // namespace
 
 void Daemon::audit(json::object entry) {
-  if (Status st = audit_->append(entry); !st)
-    spdlog::error("audit log {}: {}", opts_.paths.audit_log, st.message());
+  unwritten_audit_.push_back(std::move(entry));
+  flush_audit();
+}
+
+void Daemon::flush_audit() {
+  // In order; what cannot be written now is retried with the next entry or state write.
+  while (!unwritten_audit_.empty()) {
+    if (Status st = audit_->append(unwritten_audit_.front()); !st) {
+      spdlog::error("audit log {}: {} ({} entries waiting)", opts_.paths.audit_log, st.message(),
+                    unwritten_audit_.size());
+      audit_error_ = st.message();
+      return;
+    }
+    unwritten_audit_.pop_front();
+  }
 }
 
 asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCred& peer) {
@@ -230,7 +244,9 @@ asio::awaitable<ParsedResponse> Daemon::handle_tick(const json::object& p) {
   capture_ = nullptr;
   std::string text;
   if (!capture.sections.empty())
-    text = build_message(capture.sections, clock_.now(), engine_->config().notify.locale, clock_);
+    text = redact_secrets(
+        build_message(capture.sections, clock_.now(), engine_->config().notify.locale, clock_),
+        secrets_);
   bool sent = false;
   if (!text.empty() && !print_only && !dry_run) {
     post_sections(std::move(capture.sections), capture.alert);

@@ -148,6 +148,7 @@ struct ApprovalRecord {
   std::int64_t uid = -1;
   std::string note;
   bool consumed = false;
+  bool voided = false;  // the definition changed after it was granted: never usable again
 };
 
 // One verification of a write run: an after-job's queue item or the job's commands.verify.

@@ -224,7 +224,8 @@ json::object encode_approval(const ApprovalRecord& a, const json::storage_ptr& s
                        {"expiresAt", a.expires_at},
                        {"uid", a.uid},
                        {"note", a.note},
-                       {"consumed", a.consumed}},
+                       {"consumed", a.consumed},
+                       {"voided", a.voided}},
                       sp);
 }
 
@@ -237,6 +238,7 @@ ApprovalRecord decode_approval(const json::object& o) {
   a.uid = get_int(o, "uid", -1);
   a.note = get_string(o, "note");
   a.consumed = get_bool(o, "consumed");
+  a.voided = get_bool(o, "voided");
   return a;
 }
 

@@ -2,8 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "state/atomic_file.hpp"
 #include "state/state_codec.hpp"
+#include "state/state_shape.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -83,21 +86,25 @@ std::string state_file_text(const State& s, const OutboxState& outbox) {
   return out;
 }
 
-StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now) {
+std::size_t state_read_cap(std::size_t job_count) {
+  return std::max(kMaxStateFileBytes, job_count * kStateBytesPerJob);
+}
+
+StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now, std::size_t max_bytes) {
   StateLoad load;
   if (!fs.exists(path)) {
     load.created = true;
     return load;
   }
   // One byte over the cap tells "too large" (a content problem) from a read error.
-  Result<std::string> text = fs.read_file_tail(path, kMaxStateFileBytes + 1);
+  Result<std::string> text = fs.read_file_tail(path, max_bytes + 1);
   if (!text) {
-    load.error = "cannot read state file: " + text.error().message;
+    load.error = "cannot read state file " + path + ": " + text.error().message;
     load.unsafe_to_save = true;
     return load;
   }
-  if (text->size() > kMaxStateFileBytes) {
-    quarantine(fs, path, now, "larger than " + std::to_string(kMaxStateFileBytes) + " bytes", load);
+  if (text->size() > max_bytes) {
+    quarantine(fs, path, now, "larger than " + std::to_string(max_bytes) + " bytes", load);
     return load;
   }
   json::error_code ec;
@@ -114,6 +121,13 @@ StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now) {
       return load;
     }
   }
+  if (std::vector<std::string> wrong = state_shape_problems(v); !wrong.empty()) {
+    std::string why = "wrong types: " + wrong.front();
+    for (std::size_t i = 1; i < wrong.size() && i < 3; ++i) why += "; " + wrong[i];
+    if (wrong.size() > 3) why += " (and " + std::to_string(wrong.size() - 3) + " more)";
+    quarantine(fs, path, now, why, load);
+    return load;
+  }
   Result<State> state = decode_state(v);
   if (!state) {
     quarantine(fs, path, now, state.error().message, load);
@@ -125,7 +139,8 @@ StateLoad load_state(FileSystem& fs, const std::string& path, TimeMs now) {
 }
 
 Status save_state(FileSystem& fs, const std::string& path, const State& s,
-                  const OutboxState& outbox, TimeMs now) {
+                  const OutboxState& outbox, TimeMs now, std::size_t max_bytes,
+                  std::size_t* bytes) {
   std::string dir = parent_dir(path);
   if (!fs.exists(dir)) {
     if (Status d = fs.make_dirs(dir, 0700); !d) return d;
@@ -136,6 +151,11 @@ Status save_state(FileSystem& fs, const std::string& path, const State& s,
   std::string out;
   write_pretty(out, v, 0);
   out += "\n";
+  if (bytes) *bytes = out.size();
+  if (out.size() > max_bytes)
+    return Error{"the state is " + std::to_string(out.size()) + " bytes, over the " +
+                 std::to_string(max_bytes) +
+                 "-byte cap the next start reads; not written (the last good state is kept)"};
   return write_file_atomic(fs, path, out, 0600);
 }
 

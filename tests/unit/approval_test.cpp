@@ -107,3 +107,28 @@ TEST_CASE("audit_event fills the fields every audit entry has", "[engine]") {
   CHECK(e.output_tail.empty());
   CHECK(audit_event("write_exit", "w", "", -1, 3, "", kT0).exit_code == 3);
 }
+
+TEST_CASE("an approval voided by a changed definition stays void when it changes back",
+          "[engine]") {
+  State st;
+  const Job w = write_job("w", "v");
+  REQUIRE(approve(st, w, "fp-a", kHour, 1000, "", kT0).ok());
+  auto c = check_approval(st, w, "fp-b", kT0 + 1);  // the script was edited
+  CHECK_FALSE(c.ok());
+  CHECK(c.voids_record);
+  CHECK(void_approval(st, c));
+  c = check_approval(st, w, "fp-a", kT0 + 2);  // and edited back
+  CHECK_FALSE(c.ok());
+  CHECK(c.reason == kVoidReason);
+}
+
+TEST_CASE("a reload that changes the definition voids its unused approvals for good", "[engine]") {
+  State st;
+  const Job w = write_job("w", "v");
+  REQUIRE(approve(st, w, "fp-a", kHour, 1000, "", kT0).ok());
+  CHECK_FALSE(void_changed_approvals(st, w, "fp-a"));  // unchanged: kept
+  CHECK(check_approval(st, w, "fp-a", kT0 + 1).ok());
+  CHECK(void_changed_approvals(st, w, "fp-b"));
+  CHECK_FALSE(check_approval(st, w, "fp-a", kT0 + 2).ok());
+  CHECK(st.approvals.back().voided);
+}

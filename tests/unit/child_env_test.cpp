@@ -67,6 +67,19 @@ TEST_CASE("child environment drops the service manager's variables and adds OPS_
   CHECK(env.back() == "OPS_STATE_DIR=/var/lib/openclaw");
 }
 
+TEST_CASE("children get neither TELEGRAM_BOT_TOKEN nor a variable holding a secret", "[process]") {
+  std::vector<std::string> entries = {"TELEGRAM_BOT_TOKEN=123:abc", "MY_BOT=xx-123:abcdef-yy",
+                                      "PATH=/bin", "TOKENISH=harmless"};
+  std::vector<char*> environ_in;
+  for (auto& e : entries) environ_in.push_back(e.data());
+  environ_in.push_back(nullptr);
+  auto env = child_environment(environ_in.data(), "j", "/s", {"123:abcdef"});
+  CHECK_FALSE(has_key(env, "TELEGRAM_BOT_TOKEN"));
+  CHECK_FALSE(has_key(env, "MY_BOT"));
+  CHECK(contains(env, "PATH=/bin"));
+  CHECK(contains(env, "TOKENISH=harmless"));
+}
+
 TEST_CASE("child environment from a null environ holds only the OPS_ variables", "[process]") {
   auto env = child_environment(nullptr, "j", "/s");
   CHECK(env == std::vector<std::string>{"OPS_JOB_ID=j", "OPS_STATE_DIR=/s"});

@@ -106,6 +106,15 @@ TEST_CASE("runner kills a grandchild still holding stdout 2 s after the leader e
   CHECK(gone_within(std::stol(out.stdout_text), 1s));
 }
 
+TEST_CASE("runner kills a background child left in the group once the command ends", "[process]") {
+  // The child does not hold stdout: the command ends when the shell exits.
+  auto out = run_one(shell("sleep 300 >/dev/null 2>&1 & echo $!", 10s));
+  CHECK_FALSE(out.timed_out);
+  CHECK(out.exit_code == 0);
+  CHECK(gone_within(std::stol(out.stdout_text), 20s));
+  CHECK(no_children_left());
+}
+
 TEST_CASE("runner stops reading and kills the command past the stdout cap", "[process]") {
   RunSpec over = shell("head -c 5000 /dev/zero; sleep 30");
   over.stdout_cap = 1000;

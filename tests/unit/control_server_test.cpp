@@ -3,109 +3,19 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <future>
 #include <thread>
 
+#include "control_server_fixture.hpp"
 #include "rpc/client.hpp"
 #include "rpc_test_support.hpp"
 
-namespace asio = boost::asio;
-namespace json = boost::json;
-using namespace std::chrono_literals;
-using opsd::Fault;
-using opsd::ParsedResponse;
+using namespace control_server_test;
 using opsd::testing::RawConn;
-using opsd::testing::TempDir;
-
-namespace {
-
-// echo: returns method, params and caller uid; throw: throws; slow: answers after 2 s;
-// jitter: echoes after params.ms milliseconds; anything else: method_not_found.
-asio::awaitable<ParsedResponse> test_handler(const opsd::Request& req, const opsd::PeerCred& peer) {
-  if (req.method == "echo") {
-    co_return ParsedResponse::success(
-        json::object{{"method", req.method}, {"params", req.params}, {"uid", peer.uid}});
-  }
-  if (req.method == "throw") throw std::runtime_error("boom");
-  if (req.method == "slow" || req.method == "jitter") {
-    auto ms = req.method == "slow" ? 2000 : req.params.at("ms").to_number<int>();
-    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
-    co_await t.async_wait(asio::use_awaitable);
-    co_return ParsedResponse::success(req.params);
-  }
-  co_return ParsedResponse::failure(Fault::method_not_found, "unknown method " + req.method);
-}
-
-// A ControlServer on a background io thread, its socket in a fresh temp dir.
-struct Served {
-  explicit Served(opsd::ServerOptions opts = {}, opsd::Handler handler = test_handler)
-      : path(dir.path() + "/run/opsd.sock"),
-        guard(io.get_executor()),
-        server(io, with_path(std::move(opts), path), std::move(handler)) {}
-
-  ~Served() {
-    if (!thread.joinable()) return;
-    on_io([this] { server.stop(); });
-    guard.reset();
-    io.stop();  // handlers still sleeping ("slow") are dropped
-    thread.join();
-  }
-
-  opsd::Status start() {
-    opsd::Status s = server.bind();
-    if (s) {
-      server.start();
-      thread = std::thread([this] { io.run(); });
-    }
-    return s;
-  }
-
-  template <class F>
-  void on_io(F fn) {
-    std::promise<void> done;
-    asio::post(io, [&] {
-      fn();
-      done.set_value();
-    });
-    done.get_future().wait();
-  }
-
-  static opsd::ServerOptions with_path(opsd::ServerOptions o, const std::string& p) {
-    o.socket_path = p;
-    return o;
-  }
-
-  TempDir dir;
-  std::string path;
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> guard;
-  opsd::ControlServer server;
-  std::thread thread;
-};
-
-json::object reply_of(const std::optional<std::string>& line) {
-  REQUIRE(line);
-  return json::parse(*line).as_object();
-}
-
-std::int64_t error_code_of(const json::object& reply) {
-  REQUIRE(reply.contains("error"));
-  return reply.at("error").at("code").as_int64();
-}
-
-template <class Pred>
-bool eventually(Pred pred) {
-  for (int i = 0; i < 5000; ++i) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("server answers a request over the socket", "[rpc]") {
   Served s;
@@ -275,19 +185,6 @@ TEST_CASE("a client that never reads is dropped when its reply queue is full", "
   CHECK(hog.closed_by_peer());
   opsd::Client client(s.path, 5s);
   CHECK(std::holds_alternative<json::value>(client.call("echo", {})));
-}
-
-TEST_CASE("connections over max_clients are refused with an error line", "[rpc]") {
-  opsd::ServerOptions opts;
-  opts.max_clients = 1;
-  Served s(opts);
-  REQUIRE(s.start());
-  RawConn first(s.path);
-  REQUIRE(eventually([&] { return s.server.session_count() == 1; }));
-  RawConn second(s.path);
-  auto err = reply_of(second.read_line());
-  CHECK(error_code_of(err) == -32603);
-  CHECK(second.closed_by_peer());
 }
 
 TEST_CASE("socket file is mode 0600 in a created directory of mode 0700", "[rpc]") {
