@@ -79,6 +79,7 @@ void Daemon::after_engine_call() {
   }
   if (engine_->take_dirty()) persist_soon();
   arm_timer_soon();
+  metrics_changed();
 }
 
 void Daemon::arm_timer() {
@@ -200,6 +201,7 @@ void Daemon::shutdown() {
   release_timer_.cancel();
   watchdog_timer_.cancel();
   if (server_) server_->stop();
+  stop_metrics();
   // Owned children are stopped below; the engine keeps their states so that the next start
   // resumes or reports them.
   (void)engine_->on_shutdown(clock_.now());
@@ -230,6 +232,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     update_status("READY=1");
     return;
   }
+  const MetricsConfig metrics_before = engine_->config().metrics;
   Actions actions;
   ReloadSummary diff = engine_->reload(std::move(*config), clock_.now(), actions);
   auto join = [](const std::vector<std::string>& v) {
@@ -241,6 +244,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
             "; changed " + join(diff.changed);
   spdlog::info("{}", summary);
   dispatch(std::move(actions));
+  reload_metrics(metrics_before);
   update_status("READY=1");
 }
 
@@ -249,7 +253,11 @@ std::unique_ptr<Notifier> Daemon::make_notifier() {
   return make_outbox_sender(
       io_.get_executor(), engine_->mutable_state(), [this] { persist(); },
       OutboxSenderOptions{opts_.paths.openclaw_config, opts_.target, opts_.ca_file,
-                          [this] { return engine_->config().notify; }},
+                          [this] { return engine_->config().notify; },
+                          [this](bool delivered) {
+                            ++(delivered ? metrics_.delivered_total : metrics_.failed_total);
+                            metrics_changed();
+                          }},
       clock_);
 }
 
@@ -317,6 +325,7 @@ int Daemon::run() {
   }
   if (start_decision_.tripped) post_crash_loop_alert();
   wait_signals();
+  start_metrics();
   dispatch(engine_->on_startup(clock_.now()));
   persist();
   spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,

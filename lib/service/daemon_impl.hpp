@@ -12,6 +12,11 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "metrics/heartbeat_loop.hpp"
+#include "metrics/metrics_counters.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/process_stats.hpp"
+#include "metrics/textfile_writer.hpp"
 #include "process/command_runner.hpp"
 #include "process/launcher.hpp"
 #include "rpc/control_server.hpp"
@@ -94,6 +99,17 @@ class Daemon {
   ParsedResponse handle_run(const boost::json::object& params, const PeerCred& peer);
   void audit(boost::json::object entry);
 
+  // --- metrics and heartbeat (daemon_metrics.cpp) ---
+  // Binds metrics.listen (a failure is logged; opsd runs on without /metrics), sets up
+  // metrics.textfile and starts the heartbeat. Requires engine_.
+  void start_metrics();
+  void stop_metrics();
+  std::string render_metrics_now();
+  // Something shown in the metrics changed: the textfile is rewritten soon.
+  void metrics_changed();
+  // After a reload: heartbeat changes apply; a changed metrics.listen needs a restart.
+  void reload_metrics(const MetricsConfig& before);
+
   DaemonOptions opts_;
   SystemClock clock_;
   asio::io_context io_;
@@ -126,6 +142,13 @@ class Daemon {
   std::chrono::steady_clock::duration last_write_cost_{};
   std::chrono::steady_clock::duration last_rearm_cost_{};
   int exit_code_ = 0;
+  // Metrics (not persisted: counters restart at 0 with opsd).
+  MetricsCounters metrics_;
+  RealProcessStats process_stats_;
+  std::unique_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<TextfileWriter> textfile_;
+  std::unique_ptr<HttpPingClient> ping_client_;
+  std::unique_ptr<HeartbeatLoop> heartbeat_;
 };
 
 }  // namespace opsd

@@ -152,6 +152,7 @@ class OutboxSender final : public Notifier {
       case OutboxOutcome::delivered:
         spdlog::info("message {} delivered to chat {}", seq, chat);
         if (state_.outbox_last_error.starts_with(kRetryingPrefix)) state_.outbox_last_error.clear();
+        if (options_.on_settled) options_.on_settled(true);
         break;
       case OutboxOutcome::dropped:
         // outbox_on_result names the item's stored chat, which is "" (resolved at send time).
@@ -159,6 +160,7 @@ class OutboxSender final : public Notifier {
             "chat " + chat + ": " + (r.error.empty() ? "permanent delivery failure" : r.error);
         spdlog::error("message {} dropped after a permanent error: {}", seq,
                       state_.outbox_last_error);
+        if (options_.on_settled) options_.on_settled(false);
         break;
       case OutboxOutcome::retargeted:
         spdlog::warn("message {}: chat {} moved to {}; resending", seq, chat, r.migrate_to_chat_id);

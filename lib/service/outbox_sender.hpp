@@ -26,6 +26,9 @@ struct OutboxSenderOptions {
   // The current `notify` block (follows reloads), read before each attempt: notify.target
   // when `target` is "", and notify.silentRoutine. Unset = defaults (no target, silent).
   std::function<NotifyConfig()> notify;
+  // Called once per message that leaves the outbox: true = delivered, false = dropped after a
+  // permanent error (for the opsd_outbox_*_total metrics). Unset = nobody is told.
+  std::function<void(bool delivered)> on_settled;
 };
 
 // `state` must outlive the sender; `persist` writes it durably.
