@@ -62,6 +62,7 @@ class MetricsEndpoint(unittest.TestCase):
             status, _, text = http_get(path)
             self.assertEqual(status, 200)
             self.assertIn('opsd_job_info{job_id="check"', text)
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o660)
             o.stop()
             self.assertFalse(os.path.exists(path))
         finally:
