@@ -170,6 +170,10 @@ std::string render_status_table(const json::object& status, TimeMs now) {
     if (pending != "0" || !err.empty())
       out += "outbox: " + pending + " pending" + (err.empty() ? "" : "; last error: " + err) + "\n";
   }
+  if (auto it = status.find("daemon"); it != status.end() && it->value().is_object()) {
+    if (std::string hb = str(it->value().as_object(), "heartbeat"); !hb.empty())
+      out += "heartbeat: " + hb + "\n";
+  }
   if (auto it = status.find("approvals"); it != status.end() && it->value().is_array()) {
     for (const auto& a : it->value().as_array())
       if (a.is_object())

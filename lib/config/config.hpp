@@ -86,12 +86,27 @@ struct Job {
   bool operator==(const Job&) const = default;
 };
 
+// `notify.heartbeat` (opsd's own): the dead-man's switch (metrics/heartbeat.hpp).
+struct HeartbeatConfig {
+  std::string url;                   // url: healthchecks-style ping URL ("" = no heartbeat)
+  std::int64_t every_seconds = 300;  // everySeconds [300]: seconds between pings
+  bool operator==(const HeartbeatConfig&) const = default;
+};
+
+// Top-level `metrics` block (opsd's own): Prometheus exposition (lib/metrics).
+struct MetricsConfig {
+  std::string listen;    // listen: "host:port" or an absolute Unix socket path ("" = none)
+  std::string textfile;  // textfile: absolute path rewritten atomically ("" = none)
+  bool operator==(const MetricsConfig&) const = default;
+};
+
 // Top-level `notify` block (opsd's own).
 struct NotifyConfig {
   std::string target;  // chat id; empty = resolve from openclaw.json
   std::string channel = "telegram";
   std::string locale = "zh";   // "zh" | "en"
   bool silent_routine = true;  // routine messages with disable_notification
+  HeartbeatConfig heartbeat;   // heartbeat [none]
   bool operator==(const NotifyConfig&) const = default;
 };
 
@@ -100,6 +115,7 @@ struct Config {
   Policy defaults;
   std::vector<Job> jobs;
   NotifyConfig notify;
+  MetricsConfig metrics;
   std::string source_path;  // the file it was loaded from, for messages
 
   // O(1) by id (config/job_index.hpp).

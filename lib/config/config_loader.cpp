@@ -12,6 +12,7 @@
 
 #include "config/job_loader.hpp"
 #include "config/json_fields.hpp"
+#include "config/metrics_loader.hpp"
 #include "config/policy_loader.hpp"
 
 namespace opsd {
@@ -82,7 +83,7 @@ NotifyConfig read_notify(const json::value* v, Diagnostics& d) {
     return n;
   }
   const auto& o = v->get_object();
-  warn_unknown_keys(o, {"target", "channel", "locale", "silentRoutine"}, "notify", d);
+  warn_unknown_keys(o, {"target", "channel", "locale", "silentRoutine", "heartbeat"}, "notify", d);
   if (const auto* t = member(o, "target"); t && !t->is_null()) {
     if (t->is_string())
       n.target = trim(t->get_string());
@@ -107,6 +108,7 @@ NotifyConfig read_notify(const json::value* v, Diagnostics& d) {
     else
       d.error("notify.silentRoutine", "must be true or false");
   }
+  n.heartbeat = read_heartbeat(member(o, "heartbeat"), d);
   return n;
 }
 
@@ -172,12 +174,13 @@ ConfigLoad parse_config(std::string_view json_text, const ConfigContext& ctx) {
     return out;
   }
   const auto& o = root->get_object();
-  warn_unknown_keys(o, {"version", "defaults", "jobs", "notify", "$schema"}, "", d);
+  warn_unknown_keys(o, {"version", "defaults", "jobs", "notify", "metrics", "$schema"}, "", d);
   check_version(member(o, "version"), d);
 
   Config c;
   c.defaults = read_policy(member(o, "defaults"), Policy{}, "defaults", PolicyLevel::defaults, d);
   c.notify = read_notify(member(o, "notify"), d);
+  c.metrics = read_metrics(member(o, "metrics"), d);
   const json::value* jobs = member(o, "jobs");
   std::vector<JobDraft> drafts;
   if (jobs == nullptr || !jobs->is_array()) {

@@ -79,12 +79,14 @@ void OutboxSender::finish(std::uint64_t seq, const std::string& target, SendResu
       spdlog::info("message {} delivered to chat {}", seq, chat);
       retry_note_.clear();
       if (state_.items.empty()) dropped_ = {};
+      if (hooks_.on_settled) hooks_.on_settled(true);
       break;
     case OutboxOutcome::dropped:
       retry_note_.clear();
       failure_note_ =
           "chat " + chat + ": " + (r.error.empty() ? "permanent delivery failure" : r.error);
       spdlog::error("message {} dropped after a permanent error: {}", seq, failure_note_);
+      if (hooks_.on_settled) hooks_.on_settled(false);
       break;
     case OutboxOutcome::retargeted:
       spdlog::warn("message {}: chat {} moved to {}; resending", seq, chat, r.migrate_to_chat_id);

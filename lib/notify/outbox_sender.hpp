@@ -34,6 +34,9 @@ struct OutboxHooks {
   std::function<void()> persist;
   // Asks for pump() `delay_ms` from now; a later request replaces an earlier one.
   std::function<void(TimeMs delay_ms)> wake;
+  // Called once per message that leaves the outbox: true = delivered, false = dropped after a
+  // permanent error (for the opsd_outbox_*_total metrics). Unset = nobody is told.
+  std::function<void(bool delivered)> on_settled;
 };
 
 // State::last_error while a message is being retried contains this; the next delivery clears

@@ -152,6 +152,7 @@ std::string render_status(const Config& config, const State& state, const Daemon
   w.key("stateDir").string(info.state_dir);
   w.key("socket").string(info.socket);
   w.key("notifier").string(info.notifier);
+  if (!info.heartbeat.empty()) w.key("heartbeat").string(info.heartbeat);
   w.end_object();
 
   w.key("jobs").begin_array();

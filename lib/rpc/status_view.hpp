@@ -17,7 +17,8 @@ struct DaemonInfo {
   std::string config_file;
   std::string state_dir;
   std::string socket;
-  std::string notifier;  // e.g. "print-only", "telegram (openclaw, then Bot API)"
+  std::string notifier;        // e.g. "print-only", "telegram (openclaw, then Bot API)"
+  std::string heartbeat = {};  // notify.heartbeat's last outcome ("" = no heartbeat: not shown)
 };
 
 struct StatusQuery {

@@ -107,6 +107,7 @@ void Daemon::record(const Step& step) {
   }
   if (step.state_changed) persist_soon();
   arm_timer_soon();
+  metrics_changed();
 }
 
 void Daemon::arm_timer() {
@@ -221,6 +222,7 @@ void Daemon::shutdown() {
   release_timer_.cancel();
   watchdog_timer_.cancel();
   if (server_) server_->stop();
+  stop_metrics();
   // Owned children are stopped below; the engine keeps their states so that the next start
   // resumes or reports them.
   (void)engine_->on_shutdown(clock_.now());
@@ -248,6 +250,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     return;
   }
   secrets_ = daemon_secrets(opts_.paths.openclaw_config, system_getenv);
+  const MetricsConfig metrics_before = engine_->config().metrics;
   ReloadSummary diff = engine_->reload(std::move(*config), clock_.now());
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
@@ -258,6 +261,7 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
             "; changed " + join(diff.changed);
   spdlog::info("{}", summary);
   dispatch(std::move(diff));  // the step; the lists are used above
+  reload_metrics(metrics_before);
   update_status("READY=1");
 }
 
@@ -275,6 +279,10 @@ void Daemon::make_outbox(OutboxState loaded) {
     outbox_timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) outbox_->pump();
     });
+  };
+  hooks.on_settled = [this](bool delivered) {
+    ++(delivered ? metrics_.delivered_total : metrics_.failed_total);
+    metrics_changed();
   };
   outbox_ = std::make_unique<OutboxSender>(std::move(loaded), clock_, std::move(hooks),
                                            static_cast<std::uint32_t>(std::random_device{}()));
@@ -365,6 +373,7 @@ std::optional<int> Daemon::start() {
   }
   if (start_decision_.tripped) post_crash_loop_alert();
   wait_signals();
+  start_metrics();
   dispatch(engine_->on_startup(clock_.now()));
   persist();
   spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,

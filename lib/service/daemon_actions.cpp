@@ -85,6 +85,7 @@ void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
   std::string text = redact_secrets(
       build_message(sections, clock_.now(), engine_->config().notify.locale, clock_), secrets_);
   spdlog::info("{} message: {} section(s)", alert ? "alert" : "routine", sections.size());
+  ++(alert ? metrics_.messages_alert_total : metrics_.messages_routine_total);
   notifier_->post(text, alert);
 }
 
@@ -100,6 +101,7 @@ void Daemon::launch_start(const std::string& job_id) {
   Result<std::int64_t> pid = children_->launch(spec, [this, job_id](int exit_code) {
     if (shutting_down_) return;
     spdlog::info("job {}: owned child exited with {}", job_id, exit_code);
+    metrics_.jobs[job_id].last_exit_code = exit_code;
     dispatch(engine_->on_child_exited(job_id, exit_code, clock_.now()));
   });
   if (!pid) {
@@ -128,6 +130,7 @@ void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry
     if (!dry) probes_in_flight_.erase(job_id);
     if (shutting_down_) return;
     if (!result.report) spdlog::warn("job {}: probe failed: {}", job_id, result.error);
+    if (!dry && !result.report) ++metrics_.jobs[job_id].probe_failures_total;
     Engine& target = dry ? *dry : *engine_;
     const bool ours = capture_ != nullptr && capture_->awaiting.count(job_id) > 0 &&
                       (for_tick || (!dry && capture_->adopted.count(job_id) > 0));
@@ -204,6 +207,12 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   const bool verify = a.verify;
   // Every ending goes back to the engine as the kind of run it asked for.
   auto finished = [this, id, item, verify](int code, const std::string& tail) {
+    if (!verify) {
+      JobCounters& c = metrics_.jobs[id];
+      c.last_exit_code = code;
+      c.last_run_at = clock_.now();
+      c.last_run_success = code == 0;
+    }
     if (verify)
       dispatch(engine_->on_verify_finished(id, code, tail, clock_.now()));
     else

@@ -13,6 +13,11 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "metrics/heartbeat_loop.hpp"
+#include "metrics/metrics_counters.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/process_stats.hpp"
+#include "metrics/textfile_writer.hpp"
 #include "notify/outbox_sender.hpp"
 #include "process/command_runner.hpp"
 #include "process/launcher.hpp"
@@ -122,6 +127,17 @@ class Daemon {
   // Appends the entries an earlier audit() could not write (disk full), oldest first.
   void flush_audit();
 
+  // --- metrics and heartbeat (daemon_metrics.cpp) ---
+  // Binds metrics.listen (a failure is logged; opsd runs on without /metrics), sets up
+  // metrics.textfile and starts the heartbeat. Requires engine_.
+  void start_metrics();
+  void stop_metrics();
+  std::string render_metrics_now();
+  // Something shown in the metrics changed: the textfile is rewritten soon.
+  void metrics_changed();
+  // After a reload: heartbeat changes apply; a changed metrics.listen needs a restart.
+  void reload_metrics(const MetricsConfig& before);
+
   DaemonOptions opts_;
   DaemonSeams seams_;
   SystemClock system_clock_;
@@ -169,6 +185,13 @@ class Daemon {
   // daemon_secrets(), read at start and at each reload: not passed to children, and replaced by
   // "<redacted>" in their logs, their output and every message.
   std::vector<std::string> secrets_;
+  // Metrics (not persisted: counters restart at 0 with opsd).
+  MetricsCounters metrics_;
+  RealProcessStats process_stats_;
+  std::unique_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<TextfileWriter> textfile_;
+  std::unique_ptr<HttpPingClient> ping_client_;
+  std::unique_ptr<HeartbeatLoop> heartbeat_;
 };
 
 }  // namespace opsd
