@@ -12,6 +12,7 @@
 #include "config/fingerprint.hpp"
 #include "service/daemon_impl.hpp"
 #include "service/outbox_sender.hpp"
+#include "service/stderr_log.hpp"
 #include "state/atomic_file.hpp"
 #include "state/file_system.hpp"
 #include "state/state_store.hpp"
@@ -261,8 +262,8 @@ int Daemon::run() {
   std::optional<Config> config = load_config(problems);
   if (!config) {
     for (const auto& p : problems) spdlog::critical("config {}: {}", opts_.paths.config_file, p);
-    std::cerr << "opsd: invalid config " << opts_.paths.config_file
-              << " (check it with 'opsctl validate-config')\n";
+    print_stderr_error("opsd: invalid config " + opts_.paths.config_file +
+                       " (check it with 'opsctl validate-config')");
     return 2;
   }
 
@@ -275,7 +276,7 @@ int Daemon::run() {
       [this](const Request& r, const PeerCred& p) { return handle_durably(r, p); });
   if (Status st = server_->bind(); !st) {
     spdlog::critical("{}", st.message());
-    std::cerr << "opsd: " << st.message() << "\n";
+    print_stderr_error("opsd: " + st.message());
     return 1;
   }
   check_crash_loop();
