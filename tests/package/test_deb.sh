@@ -85,7 +85,7 @@ version=$(dpkg-deb -f "$deb" Version)
 [ "$(opsctl --version)" = "opsctl $version" ] || fail "opsctl --version: $(opsctl --version)"
 [ "$(opsd --version)" = "opsd $version" ] || fail "opsd --version: $(opsd --version)"
 ok "opsctl --version and opsd --version print $version"
-grep -qx 'ExecStart=/usr/bin/opsd' /usr/lib/systemd/system/opsd.service ||
+grep -qE '^ExecStart=/usr/bin/opsd( |$)' /usr/lib/systemd/system/opsd.service ||
   fail "the system unit does not start /usr/bin/opsd"
 if ls /etc/systemd/system/*.wants/opsd.service /etc/systemd/user/*.wants/opsd.service \
   2>/dev/null; then
@@ -111,7 +111,8 @@ ok "opsctl selftest passes"
 man -P cat opsctl 2>/dev/null | grep -q "control opsd" || fail "man opsctl does not render"
 ok "man -w opsctl: $(man -w opsctl)"
 if command -v fish >/dev/null; then
-  fish --no-config -c 'complete -C "opsctl sta"' | grep -q '^status' ||
+  # Not --no-config: that also leaves fish's completion path empty.
+  HOME="$work" fish -c 'complete -C "opsctl sta"' | grep -q '^status' ||
     fail "fish does not complete opsctl from the installed completion"
   ok "fish completes opsctl"
 fi
