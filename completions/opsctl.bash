@@ -33,14 +33,14 @@ _opsctl() {
     --config-file | --socket)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
-    --ttl | --note | --not-before | -n | --lines | --target)
+    --ttl | --note | --not-before | -n | --lines | --target | --width)
       return ;;
   esac
 
   local positionals=0
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "${COMP_WORDS[i]}" in
-      --socket | --state-dir | --config-file | --ttl | --note | --not-before | -n | --lines | --target)
+      --socket | --state-dir | --config-file | --ttl | --note | --not-before | -n | --lines | --target | --width)
         ((i++)) ;;
       -*) ;;
       *)
@@ -50,7 +50,7 @@ _opsctl() {
 
   if [[ -z "$cmd" ]]; then
     if [[ "$cur" == -* ]]; then
-      COMPREPLY=($(compgen -W "$global" -- "$cur"))
+      COMPREPLY=($(compgen -W "$global --version" -- "$cur"))
     else
       COMPREPLY=($(compgen -W "$commands" -- "$cur"))
     fi
@@ -59,7 +59,7 @@ _opsctl() {
 
   local opts=""
   case "$cmd" in
-    status) opts="--json" ;;
+    status) opts="--json --width" ;;
     tick) opts="--print-only --dry-run" ;;
     start) opts="--allow-risk" ;;
     run) opts="--dry-run" ;;

@@ -6,6 +6,7 @@
 #include "cli/ctl_commands.hpp"
 #include "cli/legacy_options.hpp"
 #include "cli/selftest.hpp"
+#include "cli/terminal_width.hpp"
 #include "config/paths.hpp"
 #include "config/validate_command.hpp"
 #include "rpc/client.hpp"
@@ -81,6 +82,8 @@ Exit codes:
   3 opsd not reachable (the message names the socket and how to start opsd))");
   app.fallthrough();  // global options are accepted before or after the command
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("opsctl ") + opsd::kVersion,
+                       "print opsctl's version and exit");
   std::string state_dir, config_file, socket, target;
   bool json_out = false;
   app.add_option("--state-dir", state_dir,
@@ -100,6 +103,12 @@ Exit codes:
 
   auto* status = app.add_subcommand("status", "show jobs, queue and outbox");
   status->add_option("job", job, "only this job");
+  int width = -1;
+  status
+      ->add_option("--width", width,
+                   "fit the table into N columns, 0: no limit [the terminal's width when "
+                   "stdout is a terminal ($COLUMNS overrides it), else no limit]")
+      ->check(CLI::NonNegativeNumber);
   auto* tick = app.add_subcommand("tick", "probe every job now, run due queue items, report");
   tick->add_flag("--print-only", print_only, "return the message instead of sending it");
   tick->add_flag("--dry-run", dry_run, "decide without acting (probes still run)");
@@ -156,6 +165,7 @@ Exit codes:
     return opsd::kExitUsage;
   }
   opsd::CtlContext ctx{*paths, json_out, std::cout, std::cerr};
+  ctx.table_width = width >= 0 ? static_cast<std::size_t>(width) : opsd::stdout_table_width();
 
   if (*validate) {
     opsd::ConfigContext cc{paths->state_dir, paths->home,

@@ -1,5 +1,4 @@
 // opsd: argument parsing; the daemon itself is lib/service/daemon.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +6,7 @@
 
 #include "config/paths.hpp"
 #include "service/daemon.hpp"
+#include "service/stderr_log.hpp"
 #include "version.hpp"
 
 int main(int argc, char** argv) {
@@ -78,17 +78,15 @@ Examples:
     return 0;
   }
 
-  auto logger = spdlog::stderr_color_mt("opsd");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  opsd::install_stderr_log("opsd", spdlog::level::from_str(log_level),
+                           opsd::stderr_log_style_of_process());
 
   if (!state_dir.empty()) flags.state_dir = state_dir;
   if (!config_file.empty()) flags.config_file = config_file;
   if (!socket.empty()) flags.socket = socket;
   opsd::Result<opsd::Paths> paths = opsd::resolve_paths(flags, opsd::process_env());
   if (!paths) {
-    std::cerr << "opsd: " << paths.error().message << "\n";
+    opsd::print_stderr_error("opsd: " + paths.error().message);
     return 2;
   }
   options.paths = *paths;

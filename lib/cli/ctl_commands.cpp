@@ -117,7 +117,7 @@ int ctl_status(const CtlContext& ctx, const std::string& job) {
     ctx.out << json::serialize(*v) << "\n";
     return kExitOk;
   }
-  ctx.out << render_status_table(v->as_object(), SystemClock().now());
+  ctx.out << render_status_table(v->as_object(), SystemClock().now(), ctx.table_width);
   return kExitOk;
 }
 

@@ -22,6 +22,7 @@ struct CtlContext {
   bool json = false;  // --json: print the raw result object
   std::ostream& out;
   std::ostream& err;
+  std::size_t table_width = 0;  // display columns for the status table; 0: no limit
 };
 
 // Exit code for an RPC fault: usage/config faults 2, everything else 1.

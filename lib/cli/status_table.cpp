@@ -6,6 +6,7 @@
 #include <charconv>
 #include <vector>
 
+#include "cli/display_width.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -86,26 +87,62 @@ std::string schedule_line(const json::object& j, TimeMs now) {
 
 constexpr std::size_t kColumns = 8;
 using Row = std::array<std::string, kColumns>;
+constexpr std::size_t kGap = 2;  // spaces between columns
 
-// Columns padded to their widest cell plus two spaces; no trailing spaces.
-std::string render_table(const std::vector<Row>& rows) {
+// Columns given up first when a table is wider than the terminal, each down to a floor (in
+// display columns): probe health, progress, kind, state, then the id.
+struct Shrink {
+  std::size_t column, floor;
+};
+constexpr Shrink kShrinkOrder[] = {{7, 8}, {4, 8}, {1, 5}, {2, 7}, {0, 8}};
+
+// Column widths: the widest cell of each, then, when `max_width` > 0 and the table is wider,
+// narrowed in kShrinkOrder until it fits (a table that still does not fit wraps).
+std::array<std::size_t, kColumns> column_widths(const std::vector<Row>& rows,
+                                                std::size_t max_width) {
   std::array<std::size_t, kColumns> width{};
-  std::size_t total = 0;
   for (const Row& r : rows)
-    for (std::size_t i = 0; i < kColumns; ++i) width[i] = std::max(width[i], r[i].size());
-  for (std::size_t w : width) total += w + 2;
+    for (std::size_t i = 0; i < kColumns; ++i) width[i] = std::max(width[i], display_width(r[i]));
+  if (max_width == 0) return width;
+  std::size_t total = kGap * (kColumns - 1);
+  for (std::size_t w : width) total += w;
+  for (const Shrink& s : kShrinkOrder) {
+    if (total <= max_width) break;
+    std::size_t& w = width[s.column];
+    const std::size_t cut = std::min(total - max_width, w > s.floor ? w - s.floor : 0);
+    w -= cut;
+    total -= cut;
+  }
+  return width;
+}
+
+// Columns padded by display width to their widest cell plus two spaces, cells wider than
+// their column cut with "…"; no trailing spaces.
+std::string render_table(const std::vector<Row>& rows, std::size_t max_width) {
+  const std::array<std::size_t, kColumns> width = column_widths(rows, max_width);
   std::string out;
-  out.reserve(rows.size() * total);
   for (const Row& r : rows) {
     const std::size_t start = out.size();
     for (std::size_t i = 0; i < kColumns; ++i) {
-      out += r[i];
-      if (i + 1 < kColumns) out.append(width[i] - r[i].size() + 2, ' ');
+      std::size_t w = display_width(r[i]);
+      if (w <= width[i]) {
+        out += r[i];
+      } else {
+        const std::string cut = fit_width(r[i], width[i]);
+        w = display_width(cut);
+        out += cut;
+      }
+      if (i + 1 < kColumns) out.append(width[i] - w + kGap, ' ');
     }
     while (out.size() > start && out.back() == ' ') out.pop_back();
     out += '\n';
   }
   return out;
+}
+
+// `line` cut to `max_width` display columns (0: no limit), plus a newline.
+std::string summary_line(const std::string& line, std::size_t max_width) {
+  return (max_width == 0 ? line : fit_width(line, max_width)) + "\n";
 }
 
 }  // namespace
@@ -126,11 +163,10 @@ std::string progress_summary(const json::value& progress, std::size_t max_keys) 
     out += '=';
     out += kv[i].second->is_null() ? "null" : text_of(*kv[i].second);
   }
-  if (out.size() > kMaxProgressWidth) out = out.substr(0, kMaxProgressWidth - 3) + "...";
-  return out;
+  return fit_width(out, kMaxProgressWidth);
 }
 
-std::string render_status_table(const json::object& status, TimeMs now) {
+std::string render_status_table(const json::object& status, TimeMs now, std::size_t max_width) {
   std::vector<Row> rows;
   rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE"});
   std::string schedules;
@@ -151,7 +187,7 @@ std::string render_status_table(const json::object& status, TimeMs now) {
       if (one_job && !str(j, "schedule").empty()) schedules += schedule_line(j, now);
     }
   }
-  std::string out = render_table(rows) + schedules;
+  std::string out = render_table(rows, max_width) + schedules;
   if (auto it = status.find("queue"); it != status.end() && it->value().is_array()) {
     std::size_t pending = 0, running = 0;
     for (const auto& q : it->value().as_array()) {
@@ -161,14 +197,17 @@ std::string render_status_table(const json::object& status, TimeMs now) {
       running += s == "running";
     }
     if (pending + running > 0)
-      out += "queue: " + std::to_string(running) + " running, " + std::to_string(pending) +
-             " pending\n";
+      out += summary_line(
+          "queue: " + std::to_string(running) + " running, " + std::to_string(pending) + " pending",
+          max_width);
   }
   if (auto it = status.find("outbox"); it != status.end() && it->value().is_object()) {
     const json::object& o = it->value().as_object();
     std::string pending = str(o, "pending"), err = str(o, "lastError");
     if (pending != "0" || !err.empty())
-      out += "outbox: " + pending + " pending" + (err.empty() ? "" : "; last error: " + err) + "\n";
+      out += summary_line(
+          "outbox: " + pending + " pending" + (err.empty() ? "" : "; last error: " + err),
+          max_width);
   }
   if (auto it = status.find("daemon"); it != status.end() && it->value().is_object()) {
     if (std::string hb = str(it->value().as_object(), "heartbeat"); !hb.empty())
@@ -177,8 +216,9 @@ std::string render_status_table(const json::object& status, TimeMs now) {
   if (auto it = status.find("approvals"); it != status.end() && it->value().is_array()) {
     for (const auto& a : it->value().as_array())
       if (a.is_object())
-        out += "approval: " + str(a.as_object(), "jobId") + " until " +
-               str(a.as_object(), "expiresAt") + "\n";
+        out += summary_line("approval: " + str(a.as_object(), "jobId") + " until " +
+                                str(a.as_object(), "expiresAt"),
+                            max_width);
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include "engine/daemon_alerts.hpp"
 #include "service/daemon_impl.hpp"
 #include "service/daemon_secrets.hpp"
+#include "service/stderr_log.hpp"
 #include "state/atomic_file.hpp"
 #include "state/file_system.hpp"
 #include "state/secure_dir.hpp"
@@ -312,8 +313,8 @@ std::optional<int> Daemon::start() {
   std::optional<Config> config = load_config(problems);
   if (!config) {
     for (const auto& p : problems) spdlog::critical("config {}: {}", opts_.paths.config_file, p);
-    std::cerr << "opsd: invalid config " << opts_.paths.config_file
-              << " (check it with 'opsctl validate-config')\n";
+    print_stderr_error("opsd: invalid config " + opts_.paths.config_file +
+                       " (check it with 'opsctl validate-config')");
     return 2;
   }
 
@@ -326,7 +327,7 @@ std::optional<int> Daemon::start() {
       [this](const Request& r, const PeerCred& p) { return handle_durably(r, p); });
   if (Status st = server_->bind(); !st) {
     spdlog::critical("{}", st.message());
-    std::cerr << "opsd: " << st.message() << "\n";
+    print_stderr_error("opsd: " + st.message());
     return 1;
   }
   check_crash_loop();

@@ -109,7 +109,7 @@ std::string compact_utc_stamp(TimeMs t) {
 Result<TimeMs> parse_iso8601(std::string_view input) {
   std::string_view s = trim(input);
   std::size_t pos = 0;
-  int year, month, day, hour, minute, second;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!digits(s, pos, 4, year) || !expect(s, pos, '-') || !digits(s, pos, 2, month) ||
       !expect(s, pos, '-') || !digits(s, pos, 2, day))
     return bad_time(input, "bad date");

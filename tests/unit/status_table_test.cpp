@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "cli/display_width.hpp"
 #include "util/time_format.hpp"
+#include "util/utf8.hpp"
 
 namespace json = boost::json;
 
@@ -105,6 +107,81 @@ TEST_CASE("progress summary keeps three sorted scalar keys and cuts long text", 
   CHECK(opsd::progress_summary(json::parse(R"([1,2])")).empty());
   std::string s = opsd::progress_summary(
       json::parse(R"({"path":"/very/long/path/that/does/not/fit/in/the/column"})"));
-  CHECK(s.size() == 32);
-  CHECK(s.substr(29) == "...");
+  CHECK(opsd::display_width(s) == 32);
+  CHECK(s.substr(s.size() - 3) == "…");
+}
+
+namespace {
+
+json::object answer_with(const std::string& id, const std::string& phase) {
+  json::object a = answer();
+  json::object& first = a["jobs"].as_array()[0].as_object();
+  first["id"] = id;
+  first["progress"] = json::object{{"phase", phase}};
+  return a;
+}
+
+// The display column where `needle` starts in `line`.
+std::size_t column_of(const std::string& line, const std::string& needle) {
+  const std::size_t at = line.find(needle);
+  REQUIRE(at != std::string::npos);
+  return opsd::display_width(line.substr(0, at));
+}
+
+}  // namespace
+
+TEST_CASE("status table aligns columns after Chinese, emoji and combining characters",
+          "[status_table]") {
+  for (const std::string id : {"扫描任务", "🚀-scan", "cafe\xCC\x81-scan"}) {
+    INFO(id);
+    std::vector<std::string> l =
+        lines_of(opsd::render_status_table(answer_with(id, "阶段一"), kNow));
+    REQUIRE(l.size() >= 3);
+    const std::size_t kind = column_of(l[0], "KIND");
+    CHECK(column_of(l[1], "long_running_read") == kind);
+    CHECK(column_of(l[2], "one_shot_read") == kind);
+    const std::size_t moved = column_of(l[0], "MOVED");
+    CHECK(column_of(l[1], "5m ago") == moved);
+    CHECK(column_of(l[1], "4242") == column_of(l[0], "PID"));
+    CHECK(column_of(l[2], "FAIL x3") == column_of(l[0], "PROBE"));
+    CHECK(column_of(l[1], "phase=阶段一") == column_of(l[0], "PROGRESS"));
+  }
+}
+
+TEST_CASE("a long Chinese progress value is cut by display width, never inside a character",
+          "[status_table]") {
+  std::string s = opsd::progress_summary(
+      json::parse(R"({"phase":"正在扫描第一批主机和第二批主机的全部文件"})"));
+  CHECK(opsd::display_width(s) <= 32);
+  CHECK(s.substr(s.size() - 3) == "…");
+  CHECK(opsd::utf8_valid(s) == s);  // no split sequence
+  CHECK(s.rfind("phase=正在扫描", 0) == 0);
+}
+
+TEST_CASE("status table fits a terminal width by cutting the widest columns", "[status_table]") {
+  json::object a = answer_with("扫描任务-nightly", "正在扫描第一批主机和第二批主机");
+  const std::string wide = opsd::render_status_table(a, kNow);
+  std::size_t natural = 0;
+  for (const std::string& line : lines_of(wide))
+    natural = std::max(natural, opsd::display_width(line));
+  REQUIRE(natural > 96);
+  CHECK(opsd::render_status_table(a, kNow, natural) == wide);  // fits: unchanged
+  CHECK(opsd::render_status_table(a, kNow, 0) == wide);        // no limit
+  // 96 columns: the probe and progress columns give way; id, kind and state stay whole.
+  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 96));
+  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 96);
+  CHECK(l[1].rfind("扫描任务-nightly", 0) == 0);
+  CHECK(column_of(l[1], "long_running_read") == column_of(l[0], "KIND"));
+  CHECK(column_of(l[2], "stopped (disabled)") == column_of(l[0], "STATE"));
+  CHECK(column_of(l[2], "FAIL x3…") == column_of(l[0], "PROBE"));
+  CHECK(l[1].find("phase=正…") != std::string::npos);  // 10 columns: 6 + 2 + 1
+  // Narrower terminals: every line fits down to the columns' floors (64: the NEXT column adds 6),
+  // none splits a character, and the summary lines are cut too.
+  for (std::size_t w = 64; w <= natural; ++w) {
+    INFO(w);
+    for (const std::string& line : lines_of(opsd::render_status_table(a, kNow, w))) {
+      CHECK(opsd::display_width(line) <= w);
+      CHECK(opsd::utf8_valid(line) == line);
+    }
+  }
 }

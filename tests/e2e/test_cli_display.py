@@ -1,0 +1,179 @@
+"""What an operator sees from opsctl: --version, and a status table whose columns line up
+with Chinese job ids and progress, fitted to the terminal but unchanged through a pipe."""
+import fcntl
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import termios
+import unicodedata
+import unittest
+
+from opsd_harness import OPSCTL, OPSD, SOURCE_DIR, Opsd, write_script
+
+LONG_PHASE = "正在扫描第一批主机和第二批主机的全部文件"
+
+
+def width(text):
+    """Terminal columns of text: East Asian Wide/Fullwidth 2, combining marks 0."""
+    w = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+def cells(line):
+    """(display column, text) of each cell: runs of text separated by two or more spaces."""
+    return [(width(line[:m.start()]), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def status_job(o, job_id, progress):
+    """A long job that is not running; its status command reports `progress`."""
+    out = json.dumps({"running": False, "completed": False, "progress": progress})
+    script = write_script(os.path.join(o.work, "status-%d.py" % len(os.listdir(o.work))),
+                          "#!/bin/sh\ncat <<'EOF'\n%s\nEOF\n" % out)
+    return {"id": job_id, "kind": "long_running_read", "risk": "read_only", "enabled": True,
+            "cwd": o.work, "commands": {"start": ["sleep", "600"], "status": [script]},
+            "policy": {"pollSeconds": 1}}
+
+
+def run_on_terminal(args, cols, env):
+    """Runs args with stdout on a pseudo-terminal `cols` wide; returns (exit code, text)."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.ONLCR  # no \r added to line ends
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    p = subprocess.Popen(args, stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    p.wait(timeout=60)
+    return p.returncode, out.decode("utf-8")
+
+
+class Version(unittest.TestCase):
+    def test_opsctl_version_flag_prints_the_version_and_exits_0(self):
+        r = subprocess.run([OPSCTL, "--version"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^opsctl \d+\.\d+\.\d+\n$")
+
+    def test_opsd_version_flag_prints_the_version_and_exits_0(self):
+        r = subprocess.run([OPSD, "--version"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^opsd \d+\.\d+\.\d+\n$")
+
+
+class StatusTable(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.o = Opsd([])
+        o = cls.o
+        o.write_config([status_job(o, "扫描任务", {"阶段": LONG_PHASE}),
+                        status_job(o, "health", {"done": 3})])
+        o.start()
+        o.wait_for(lambda: all(j.get("progress") for j in o.status()["jobs"]),
+                   what="both jobs probed")
+        cls.env = dict(o.env)
+        cls.env.pop("COLUMNS", None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.o.close()
+
+    def table(self, *args, env=None):
+        r = subprocess.run([OPSCTL, "--state-dir", self.o.state_dir, "status"] + list(args),
+                           capture_output=True, encoding="utf-8", timeout=60,
+                           env=env or self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def check_aligned(self, lines):
+        """Every job row has its 7 cells starting in the header's columns."""
+        head = cells(lines[0])
+        self.assertEqual([t for _, t in head],
+                         ["ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "PROBE"], lines)
+        rows = lines[1:3]
+        self.assertEqual(sorted(cells(r)[0][1] for r in rows), ["health", "扫描任务"], lines)
+        for r in rows:
+            self.assertEqual([c for c, _ in cells(r)], [c for c, _ in head], lines)
+
+    def test_status_with_a_chinese_job_id_has_aligned_columns(self):
+        lines = self.table().splitlines()
+        self.check_aligned(lines)
+        row = [l for l in lines if l.startswith("扫描任务")][0]
+        # The long Chinese progress is cut by display width with an ellipsis, whole characters.
+        self.assertIn("阶段=正在扫描", row)
+        self.assertIn("…", row)
+        self.assertNotIn("\ufffd", row)
+
+    def test_a_pipe_gets_the_whole_table_whatever_columns_says(self):
+        natural = self.table()
+        self.assertEqual(self.table(env=dict(self.env, COLUMNS="40")), natural)
+        self.assertGreater(max(width(l) for l in natural.splitlines()), 60)
+
+    def test_width_option_fits_the_table(self):
+        for cols in (60, 70):
+            lines = self.table("--width", str(cols)).splitlines()
+            for l in lines:
+                self.assertLessEqual(width(l), cols, l)
+            self.check_aligned(lines)
+        self.assertEqual(self.table("--width", "0"), self.table())
+
+    def test_status_fits_the_terminal_width(self):
+        args = [OPSCTL, "--state-dir", self.o.state_dir, "status"]
+        code, text = run_on_terminal(args, 62, self.env)
+        self.assertEqual(code, 0, text)
+        lines = text.splitlines()
+        self.assertGreaterEqual(len(lines), 3, text)
+        for l in lines:
+            self.assertLessEqual(width(l), 62, l)
+        self.check_aligned(lines)
+        # COLUMNS overrides the terminal's own width.
+        code, text = run_on_terminal(args, 62, dict(self.env, COLUMNS="200"))
+        self.assertEqual(text, self.table())
+
+
+class FishCompletion(unittest.TestCase):
+    def test_fish_completes_commands_and_job_ids(self):
+        if shutil.which("fish") is None:
+            self.skipTest("fish not found")
+        script = os.path.join(SOURCE_DIR, "completions", "opsctl.fish")
+        state = tempfile.mkdtemp(prefix="opsd-fish-")
+        self.addCleanup(shutil.rmtree, state, True)
+        os.makedirs(os.path.join(state, "net", "config"))
+        with open(os.path.join(state, "net", "config", "ops-jobs.json"), "w") as f:
+            f.write('{"version": 1, "jobs": [{"id": "scan-photos"}, {"id": "扫描"},'
+                    ' {"id": "backup", "after": [{"jobId": "x"}]}]}')
+
+        def complete(line):
+            r = subprocess.run(["fish", "--no-config", "-c",
+                                'source $argv[1]; complete -C $argv[2]', script, line],
+                               capture_output=True, encoding="utf-8", timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return sorted(l.split("\t")[0] for l in r.stdout.splitlines() if l)
+
+        self.assertEqual(complete("opsctl st"), ["start", "status", "stop"])
+        self.assertIn("--print-only", complete("opsctl tick --"))
+        self.assertIn("--width", complete("opsctl status --"))
+        self.assertEqual(complete("opsctl --state-dir %s logs " % state),
+                         ["backup", "scan-photos", "扫描"])
+        self.assertEqual(complete("opsctl --state-dir %s start scan" % state), ["scan-photos"])
+        self.assertEqual(complete("opsctl --state-dir %s stop backup " % state), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
