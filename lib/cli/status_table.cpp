@@ -6,6 +6,7 @@
 #include <charconv>
 #include <vector>
 
+#include "cli/run_cells.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -66,7 +67,7 @@ std::string probe_health(const json::object& job) {
   return "FAIL x" + failures + ": " + str(p, "error");
 }
 
-constexpr std::size_t kColumns = 7;
+constexpr std::size_t kColumns = 8;
 using Row = std::array<std::string, kColumns>;
 
 // Columns padded to their widest cell plus two spaces; no trailing spaces.
@@ -114,7 +115,7 @@ std::string progress_summary(const json::value& progress, std::size_t max_keys) 
 
 std::string render_status_table(const json::object& status, TimeMs now) {
   std::vector<Row> rows;
-  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "PROBE"});
+  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "PROBE", "LAST RUN"});
   if (auto it = status.find("jobs"); it != status.end() && it->value().is_array()) {
     rows.reserve(1 + it->value().as_array().size());
     for (const auto& v : it->value().as_array()) {
@@ -127,10 +128,13 @@ std::string render_status_table(const json::object& status, TimeMs now) {
       rows.push_back(Row{str(j, "id"), str(j, "kind"), std::move(state),
                          pid.empty() ? "-" : std::move(pid),
                          p == j.end() ? "" : progress_summary(p->value()),
-                         age_of(j, "lastProgressAt", now), probe_health(j)});
+                         age_of(j, "lastProgressAt", now), probe_health(j), last_run_cell(j, now)});
     }
   }
   std::string out = render_table(rows);
+  if (auto it = status.find("jobs"); it != status.end() && it->value().is_array())
+    for (const auto& v : it->value().as_array())
+      if (v.is_object()) out += render_run_history(v.as_object());
   if (auto it = status.find("queue"); it != status.end() && it->value().is_array()) {
     std::size_t pending = 0, running = 0;
     for (const auto& q : it->value().as_array()) {

@@ -1,8 +1,10 @@
 // Turning a status command's output into a StatusReport (SPEC §4). Pure: no I/O, never throws.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/status_report.hpp"
 #include "util/clock.hpp"
@@ -19,6 +21,10 @@ struct CommandOutput {
   std::string stderr_tail;  // the last 4 KiB of stderr
   std::string spawn_error;  // non-empty: the command never ran (missing executable, bad cwd)
   TimeMs duration_ms = 0;   // from spawn to the end of the output, monotonic
+  // The first lines of stdout, then of stderr, holding ALERT or ACTION REQUIRED anywhere in
+  // the whole output (util/marker_scanner.hpp), and how many such lines there were.
+  std::vector<std::string> marker_lines;
+  std::size_t marker_count = 0;
 };
 
 // Parses one JSON object (surrounding whitespace allowed) into a report, or an error naming the

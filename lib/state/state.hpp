@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/run_record.hpp"
 #include "util/clock.hpp"
 
 namespace opsd {
@@ -84,6 +85,10 @@ struct JobRuntime {
   std::string last_autorun_note;  // last blocked/suppressed resume note reported
   std::deque<JobEvent> history;   // newest last, at most kMaxHistory
   static constexpr std::size_t kMaxHistory = 50;
+  // How processes ended (state/run_record.hpp).
+  std::optional<ExitRecord> last_exit;  // long jobs: the owned process's last exit
+  std::deque<JobRun> runs;              // one-shots: newest last, at most kMaxRunRecords
+  std::uint64_t runs_started = 0;       // one-shots: runs started so far (JobRun::number)
 
   bool operator==(const JobRuntime&) const = default;
 };

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "state/run_record_codec.hpp"
 #include "state/state_fields.hpp"
 #include "state/write_chain_codec.hpp"
 #include "util/time_format.hpp"
@@ -95,6 +96,7 @@ json::object encode_job(const JobRuntime& j, const json::storage_ptr& sp) {
   o["lastAnomalyReportAt"] = j.last_alert_at;
   o["lastAutorunNote"] = j.last_autorun_note;
   o["history"] = std::move(history);
+  state_detail::encode_run_records(j, o, sp);
   return o;
 }
 
@@ -143,6 +145,7 @@ JobRuntime decode_job(const json::object& o) {
     }
     while (j.history.size() > JobRuntime::kMaxHistory) j.history.pop_front();
   }
+  state_detail::decode_run_records(o, j);
   // The original kept no state name; derive one from its last seen status.
   std::optional<JobState> st = parse_job_state(get_string(o, "state"));
   j.state = st            ? *st

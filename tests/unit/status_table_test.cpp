@@ -52,7 +52,7 @@ TEST_CASE("status table aligns one row per job under a header", "[status_table]"
   CHECK(l[1].find("4242") != std::string::npos);
   CHECK(l[1].find("done=12 phase=hosts total=120") != std::string::npos);  // sorted, scalars
   CHECK(l[1].find("5m ago") != std::string::npos);
-  CHECK(l[1].substr(probe_col) == "ok");
+  CHECK(l[1].substr(probe_col, 4) == "ok  ");
   CHECK(l[2].find("stopped (disabled)") != std::string::npos);
   CHECK(l[2].find("FAIL x3: status timed out after 10 s") == probe_col);
   for (const std::string& line : l) CHECK((line.empty() || line.back() != ' '));

@@ -63,7 +63,7 @@ TEST_CASE("status renders every configured job in config order with the schema f
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
-  CHECK(scan.size() == 21);  // the README's schema
+  CHECK(scan.size() == 23);  // with lastExit and lastRun  // the README's schema
   CHECK(scan.at("id") == "scan");
   CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
@@ -111,7 +111,7 @@ TEST_CASE("brief status keeps the table's fields and the unfinished queue items"
     if (std::string_view(key) != "probe")
       CHECK(scan.at(key) == full.at("jobs").as_array()[0].at(key));
   }
-  CHECK(scan.size() == 8);
+  CHECK(scan.size() == 10);  // with lastExit and lastRun
   CHECK_FALSE(scan.at("probe").as_object().contains("at"));
   CHECK(scan.at("probe").at("ok") == true);
   REQUIRE(brief.at("queue").as_array().size() == 1);
