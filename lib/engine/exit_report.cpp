@@ -38,7 +38,7 @@ ExitRecord exit_record_of(const ExitInfo& info, TimeMs now) {
   else
     e.code = info.code;
   e.runtime_ms = info.runtime_ms;
-  e.log_tail = info.log_tail;
+  e.log_tail = clip_utf8(info.log_tail, kMaxLogTailInReport);  // valid UTF-8 for the state file
   return e;
 }
 
@@ -103,7 +103,7 @@ JobRun run_record_of(const OneShotResult& r, std::uint64_t number, std::string s
   }
   rec.timed_out = r.timed_out;
   rec.timeout_seconds = r.timeout_seconds;
-  rec.markers = r.markers;
+  for (const std::string& m : r.markers) rec.markers.push_back(clip_utf8(m, m.size()));
   rec.stdout_tail = clip_utf8(r.stdout_tail, kRunTailBytes);
   rec.stderr_tail =
       clip_utf8(r.error.empty() ? r.stderr_tail : r.stderr_tail + "\n" + r.error, kRunTailBytes);
@@ -124,7 +124,7 @@ std::string run_state_line(const JobRun& r, std::int64_t timeout_seconds) {
 
 std::string run_output_text(const OneShotResult& r) {
   std::string out;
-  for (const std::string& m : r.markers) out += m + "\n";
+  for (const std::string& m : r.markers) out += clip_utf8(m, m.size()) + "\n";
   if (r.marker_count > r.markers.size())
     out += "(+" + std::to_string(r.marker_count - r.markers.size()) + " more)\n";
   std::string tail = r.stdout_tail;

@@ -69,3 +69,22 @@ TEST_CASE("the report's output quotes the matching lines before the tail", "[exi
   CHECK(out.find("tail end") != std::string::npos);
   CHECK(out.size() < kMaxOutputInReport);
 }
+
+TEST_CASE("matching lines with invalid UTF-8 are made valid", "[exit_report]") {
+  OneShotResult r;
+  r.exit_code = 0;
+  r.markers = {"ALERT: \xff\xfe bad bytes"};
+  r.marker_count = 1;
+  JobRun rec = run_record_of(r, 1, "run", 0, kT0);
+  REQUIRE(rec.markers.size() == 1);
+  CHECK(rec.markers[0].find('\xff') == std::string::npos);
+  CHECK(rec.markers[0].find("bad bytes") != std::string::npos);
+  CHECK(run_output_text(r).find('\xff') == std::string::npos);
+}
+
+TEST_CASE("an exit's log tail is kept valid and bounded", "[exit_report]") {
+  ExitRecord e = exit_record_of(ExitInfo{1, 0, std::string(5000, 'x') + "\xff end\n"}, kT0);
+  CHECK(e.log_tail.size() <= kMaxLogTailInReport + 8);  // "…" and a U+FFFD
+  CHECK(e.log_tail.find('\xff') == std::string::npos);
+  CHECK(e.log_tail.find("end") != std::string::npos);
+}
