@@ -123,15 +123,21 @@ std::string run_state_line(const JobRun& r, std::int64_t timeout_seconds) {
 }
 
 std::string run_output_text(const OneShotResult& r) {
-  std::string out;
-  for (const std::string& m : r.markers) out += clip_utf8(m, m.size()) + "\n";
-  if (r.marker_count > r.markers.size())
-    out += "(+" + std::to_string(r.marker_count - r.markers.size()) + " more)\n";
   std::string tail = r.stdout_tail;
   if (!r.stderr_tail.empty()) tail += "\n" + r.stderr_tail;
   if (!r.error.empty()) tail += "\n" + r.error;
   if (r.timed_out) tail += "\ntimed out after " + std::to_string(r.timeout_seconds) + "s";
-  if (out.empty()) return clip_utf8(tail, kMaxOutputInReport);
+  const std::string whole = clip_utf8(tail, kMaxOutputInReport);
+  // Every matching line is in the quoted end already: quoted once.
+  if (r.marker_count == r.markers.size() &&
+      std::all_of(r.markers.begin(), r.markers.end(), [&](const std::string& m) {
+        return whole.find(clip_utf8(m, m.size())) != std::string::npos;
+      }))
+    return whole;
+  std::string out;
+  for (const std::string& m : r.markers) out += clip_utf8(m, m.size()) + "\n";
+  if (r.marker_count > r.markers.size())
+    out += "(+" + std::to_string(r.marker_count - r.markers.size()) + " more)\n";
   return out + "…\n" + clip_utf8(tail, kMaxOutputInReport / 2);
 }
 

@@ -39,9 +39,9 @@ JobRun run_record_of(const OneShotResult& r, std::uint64_t number, std::string s
 // "timed out after 2s (killed)", "killed by SIGKILL after 3s", "did not run".
 std::string run_state_line(const JobRun& r, std::int64_t timeout_seconds);
 
-// The output the engine searches and quotes, at most ~kMaxOutputInReport bytes of it from the
-// end plus the matching lines (each at most 300 bytes) first: the end of stdout, stderr and why
-// it did not run or was killed.
+// The output the engine searches and quotes: the end of stdout, stderr and why it did not run
+// or was killed (at most ~kMaxOutputInReport bytes), preceded by the matching lines (each at
+// most 300 bytes) unless they are all within that end already.
 std::string run_output_text(const OneShotResult& r);
 
 }  // namespace opsd

@@ -88,3 +88,11 @@ TEST_CASE("an exit's log tail is kept valid and bounded", "[exit_report]") {
   CHECK(e.log_tail.find('\xff') == std::string::npos);
   CHECK(e.log_tail.find("end") != std::string::npos);
 }
+
+TEST_CASE("a matching line within the quoted end is quoted once", "[exit_report]") {
+  OneShotResult r;
+  r.markers = {"ALERT marker-7"};
+  r.marker_count = 1;
+  r.stdout_tail = "ALERT marker-7\n";
+  CHECK(run_output_text(r) == "ALERT marker-7");
+}
