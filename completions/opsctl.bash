@@ -62,7 +62,7 @@ _opsctl() {
     status) opts="--json --width" ;;
     tick) opts="--print-only --dry-run" ;;
     start) opts="--allow-risk" ;;
-    run) opts="--dry-run" ;;
+    run) opts="--dry-run --wait --timeout --timeout-seconds" ;;
     approve) opts="--ttl --note" ;;
     enqueue) opts="--not-before" ;;
     logs) opts="-n --lines -f --follow" ;;

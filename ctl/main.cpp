@@ -92,7 +92,6 @@ Exit codes:
   app.add_option("--socket", socket, "opsd control socket [STATE/net/run/opsd.sock]");
   app.add_flag("--json", json_out, "machine-readable output");
   std::string legacy_state_file, tick_target;
-  long long run_timeout = -1;
   app.add_option("--state-file", legacy_state_file,
                  "the original tool's word: STATE/net/state/ops-monitor.json selects STATE");
 
@@ -121,8 +120,13 @@ Exit codes:
   auto* run = app.add_subcommand("run", "run a one-shot job now (write jobs need an approval)");
   run->add_option("job", job, "job id")->required();
   run->add_flag("--dry-run", dry_run, "say whether it would run, run nothing");
-  run->add_option("--timeout-seconds", run_timeout,
-                  "the original tool's word: accepted with a note");
+  bool run_wait = false;
+  std::string wait_limit;
+  std::int64_t run_timeout = 0;
+  run->add_flag("--wait", run_wait, "wait for the result (write jobs: and their verification)");
+  run->add_option("--timeout", wait_limit, "with --wait: give up waiting after 30s, 10m, 1h");
+  run->add_option("--timeout-seconds", run_timeout, "the run's own time limit [runTimeoutSeconds]")
+      ->check(CLI::PositiveNumber);
   auto* approve = app.add_subcommand("approve", "approve one run of a write job");
   approve->add_option("job", job, "job id")->required();
   approve->add_option("--ttl", ttl, "approval lifetime: 30s, 10m, 1h, 2d [1h]");
@@ -157,7 +161,6 @@ Exit codes:
       std::cerr << opsd::state_file_note(legacy_state_file) << "\n";
   }
   if (*tick && !tick_target.empty()) std::cerr << opsd::tick_target_note(tick_target) << "\n";
-  if (*run && run_timeout >= 0) std::cerr << opsd::run_timeout_note(run_timeout) << "\n";
 
   opsd::Result<opsd::Paths> paths = paths_from(state_dir, config_file, socket);
   if (!paths) {
@@ -179,7 +182,18 @@ Exit codes:
   if (*tick) return opsd::ctl_tick(ctx, print_only, dry_run);
   if (*start) return opsd::ctl_call(ctx, "start", {{"job", job}, {"allowRisk", allow_risk}});
   if (*stop) return opsd::ctl_call(ctx, "stop", {{"job", job}});
-  if (*run) return opsd::ctl_call(ctx, "run", {{"job", job}, {"dryRun", dry_run}});
+  if (*run) {
+    opsd::RunRequest req{job, dry_run, run_wait, 0, run_timeout};
+    if (!wait_limit.empty()) {
+      opsd::Result<std::int64_t> secs = opsd::parse_duration_seconds(wait_limit);
+      if (!secs) {
+        std::cerr << "opsctl: --timeout: " << secs.error().message << "\n";
+        return opsd::kExitUsage;
+      }
+      req.wait_limit_ms = opsd::seconds(*secs);
+    }
+    return opsd::ctl_run(ctx, req);
+  }
   if (*reload) return opsd::ctl_call(ctx, "reload", {});
   if (*logs) return opsd::ctl_logs(ctx, job, lines, follow);
   if (*approve) {

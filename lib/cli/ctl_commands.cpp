@@ -21,7 +21,8 @@ constexpr auto kFollowInterval = std::chrono::milliseconds(500);
 // A tick waits for every probe; give it more than the default RPC timeout.
 constexpr auto kTickTimeout = std::chrono::minutes(5);
 
-// Prints why a call failed; returns the exit code.
+}  // namespace
+
 int report_failure(const CtlContext& ctx, const ClientError& e) {
   if (e.kind == ClientError::Kind::unreachable) {
     ctx.err << "opsctl: opsd is not reachable at " << ctx.paths.socket << " (" << e.message
@@ -43,6 +44,8 @@ int report_failure(const CtlContext& ctx, const ClientError& e) {
   ctx.err << "opsctl: " << e.message << "\n";
   return kExitFailed;
 }
+
+namespace {
 
 // Calls the daemon; on failure prints why and sets `code`.
 std::optional<json::value> call(const CtlContext& ctx, const std::string& method,

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 
@@ -27,6 +28,24 @@ struct CtlContext {
 
 // Exit code for an RPC fault: usage/config faults 2, everything else 1.
 int exit_code_for(Fault f);
+
+struct ClientError;
+// Prints why a call failed (with --json also as {"error": ...}); returns the exit code.
+int report_failure(const CtlContext& ctx, const ClientError& e);
+
+// `opsctl run <job>`: without `wait` prints the daemon's answer. With `wait`, waits until the
+// run ended (a write job: until its verification chain settled) and prints how it ended, its
+// matching lines and output tail; 0 when it passed, 1 when it failed, was refused or is still
+// running after `wait_limit_ms` (0 = no limit). `run_timeout_seconds` > 0: the run's own time
+// limit instead of the job's runTimeoutSeconds.
+struct RunRequest {
+  std::string job;
+  bool dry_run = false;
+  bool wait = false;
+  std::int64_t wait_limit_ms = 0;
+  std::int64_t run_timeout_seconds = 0;
+};
+int ctl_run(const CtlContext& ctx, const RunRequest& req);
 
 // Calls `method` and prints the result's "message" (or the whole result with --json).
 int ctl_call(const CtlContext& ctx, const std::string& method, const boost::json::object& params);

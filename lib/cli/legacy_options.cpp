@@ -26,9 +26,4 @@ std::string tick_target_note(std::string_view target) {
          "in ops-jobs.json, else openclaw.json); tick --print-only shows the message instead";
 }
 
-std::string run_timeout_note(long long seconds) {
-  return "opsctl: note: run --timeout-seconds " + std::to_string(seconds) +
-         " is not used: opsd ends a one-shot run that takes longer than 1 hour";
-}
-
 }  // namespace opsd

@@ -17,7 +17,5 @@ std::optional<std::string> state_dir_of_state_file(std::string_view state_file);
 std::string state_file_note(std::string_view state_file);
 // The note for `tick --target T`: opsd sends to its own target.
 std::string tick_target_note(std::string_view target);
-// The note for `run <job> --timeout-seconds N`: opsd's own timeout applies.
-std::string run_timeout_note(long long seconds);
 
 }  // namespace opsd

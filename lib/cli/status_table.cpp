@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/display_width.hpp"
+#include "cli/run_cells.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -85,16 +86,16 @@ std::string schedule_line(const json::object& j, TimeMs now) {
          (next.empty() ? "none" : next + " (" + until_of(j, "nextRunAt", now) + ")") + "\n";
 }
 
-constexpr std::size_t kColumns = 8;
+constexpr std::size_t kColumns = 9;
 using Row = std::array<std::string, kColumns>;
 constexpr std::size_t kGap = 2;  // spaces between columns
 
 // Columns given up first when a table is wider than the terminal, each down to a floor (in
-// display columns): probe health, progress, kind, state, then the id.
+// display columns): probe health, last run, progress, kind, state, then the id.
 struct Shrink {
   std::size_t column, floor;
 };
-constexpr Shrink kShrinkOrder[] = {{7, 8}, {4, 8}, {1, 5}, {2, 7}, {0, 8}};
+constexpr Shrink kShrinkOrder[] = {{7, 8}, {8, 8}, {4, 8}, {1, 5}, {2, 7}, {0, 8}};
 
 // Column widths: the widest cell of each, then, when `max_width` > 0 and the table is wider,
 // narrowed in kShrinkOrder until it fits (a table that still does not fit wraps).
@@ -168,7 +169,7 @@ std::string progress_summary(const json::value& progress, std::size_t max_keys) 
 
 std::string render_status_table(const json::object& status, TimeMs now, std::size_t max_width) {
   std::vector<Row> rows;
-  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE"});
+  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE", "LAST RUN"});
   std::string schedules;
   if (auto it = status.find("jobs"); it != status.end() && it->value().is_array()) {
     const bool one_job = it->value().as_array().size() == 1;
@@ -183,11 +184,14 @@ std::string render_status_table(const json::object& status, TimeMs now, std::siz
       rows.push_back(
           Row{str(j, "id"), str(j, "kind"), std::move(state), pid.empty() ? "-" : std::move(pid),
               p == j.end() ? "" : progress_summary(p->value()), age_of(j, "lastProgressAt", now),
-              until_of(j, "nextRunAt", now), probe_health(j)});
+              until_of(j, "nextRunAt", now), probe_health(j), last_run_cell(j, now)});
       if (one_job && !str(j, "schedule").empty()) schedules += schedule_line(j, now);
     }
   }
   std::string out = render_table(rows, max_width) + schedules;
+  if (auto it = status.find("jobs"); it != status.end() && it->value().is_array())
+    for (const auto& v : it->value().as_array())
+      if (v.is_object()) out += render_run_history(v.as_object());
   if (auto it = status.find("queue"); it != status.end() && it->value().is_array()) {
     std::size_t pending = 0, running = 0;
     for (const auto& q : it->value().as_array()) {

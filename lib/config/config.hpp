@@ -45,6 +45,7 @@ struct Policy {
   std::int64_t status_timeout_seconds = 30;  // statusTimeoutSeconds: probe timeout (opsd)
   std::int64_t stop_timeout_seconds = 30;    // stopTimeoutSeconds: SIGTERM->SIGKILL (opsd)
   int max_auto_resumes = 5;  // maxAutoResumes: per rolling hour, then given_up (opsd)
+  std::int64_t run_timeout_seconds = 3600;  // runTimeoutSeconds: one-shot run limit (opsd)
   bool operator==(const Policy&) const = default;
 };
 

@@ -184,11 +184,12 @@ Policy read_policy(const json::value* v, const Policy& base, std::string_view pa
     return base;
   }
   const auto& o = v->get_object();
-  warn_unknown_keys(o,
-                    {"quietHours", "reportEverySeconds", "stallSeconds", "autoResume",
-                     "autoResumeBackoffSeconds", "onlyOnChange", "reportWhileRunning",
-                     "pollSeconds", "statusTimeoutSeconds", "stopTimeoutSeconds", "maxAutoResumes"},
-                    path, d);
+  warn_unknown_keys(
+      o,
+      {"quietHours", "reportEverySeconds", "stallSeconds", "autoResume", "autoResumeBackoffSeconds",
+       "onlyOnChange", "reportWhileRunning", "pollSeconds", "statusTimeoutSeconds",
+       "stopTimeoutSeconds", "maxAutoResumes", "runTimeoutSeconds"},
+      path, d);
   PolicyReader r(path, level, d);
   auto m = [&](std::string_view k) { return member(o, k); };
   auto flag = [&](std::string_view k, bool fallback) {
@@ -213,6 +214,8 @@ Policy read_policy(const json::value* v, const Policy& base, std::string_view pa
   p.max_auto_resumes =
       static_cast<int>(r.positive(m("maxAutoResumes"), "maxAutoResumes", base.max_auto_resumes,
                                   kMaxAutoResumesLimit, "resumes per hour"));
+  p.run_timeout_seconds = r.positive(m("runTimeoutSeconds"), "runTimeoutSeconds",
+                                     base.run_timeout_seconds, kMaxSeconds, "seconds");
   return p;
 }
 

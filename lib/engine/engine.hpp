@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "config/config.hpp"
 #include "engine/approval.hpp"
+#include "engine/exit_info.hpp"
 #include "engine/refusal.hpp"
 #include "engine/status_report.hpp"
 #include "engine/write_chain.hpp"
@@ -121,6 +123,16 @@ class Engine {
   // A write job's commands.verify (LaunchOneShot::verify) ended.
   Step on_verify_finished(const std::string& job_id, int exit_code, const std::string& output_tail,
                           TimeMs now);
+  // --- The same events with what the daemon saw of the exit (engine_runs.cpp) ---
+  // Recorded as the job's lastExit; the status probe it triggers says whether the job completed
+  // (its report says how long it took) or crashed: an alert naming the exit, the run time, the
+  // log tail and what happens next. An exit while stopping on request is no crash.
+  Step on_child_exited(const std::string& job_id, const ExitInfo& exit, TimeMs now);
+  // Recorded in the job's runs (the last kMaxRunRecords), then handled as above with the
+  // matching lines and the tails as the output.
+  Step on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                            const OneShotResult& result, TimeMs now);
+  Step on_verify_finished(const std::string& job_id, const OneShotResult& result, TimeMs now);
 
   // --- Requests (RPC) ---
   Outcome request_start(const std::string& job_id, bool allow_risk, TimeMs now);
@@ -170,6 +182,11 @@ class Engine {
                                    int exit_code, const std::string& output_tail, TimeMs now);
   Actions decide_verify_finished(const std::string& job_id, int exit_code,
                                  const std::string& output_tail, TimeMs now);
+  Actions decide_child_exited(const std::string& job_id, const ExitInfo& exit, TimeMs now);
+  Actions decide_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                                   const OneShotResult& result, TimeMs now);
+  Actions decide_verify_finished(const std::string& job_id, const OneShotResult& result,
+                                 TimeMs now);
   Actions decide_tick(TimeMs now);
   Actions decide_shutdown(TimeMs now);
   Outcome decide_start(const std::string& job_id, bool allow_risk, TimeMs now);
@@ -206,8 +223,9 @@ class Engine {
   std::vector<Enqueued> enqueue_after(const Job& parent, bool success, TimeMs now, Actions& out);
   void run_queue(TimeMs now, Actions& out);
   void run_queue_items(TimeMs now, Actions& out);
+  // `run`: the run's record, for the report's status line (nullopt: from the exit code).
   void finish_read(const Job& job, const QueueItem* item, int exit_code, const std::string& output,
-                   TimeMs now, Actions& out);
+                   TimeMs now, Actions& out, const JobRun* run = nullptr);
   void audit(std::string event, const Job& job, std::int64_t uid, std::optional<int> exit_code,
              std::string note, TimeMs now);
   // --- write jobs and their verification chains (engine_write.cpp) ---
@@ -234,6 +252,18 @@ class Engine {
   void run_scheduled(const Job& job, JobRuntime& rt, bool caught_up, TimeMs now, Actions& out);
   bool schedules_planned_ = false;
 
+  // --- run records and exits (engine_runs.cpp) ---
+  // A direct run starts: its number (JobRuntime::runs_started) and start time.
+  void begin_direct_run(const std::string& job_id, TimeMs now);
+  JobRun& record_run(const std::string& job_id, JobRun rec);
+  // The probe after an owned child's exit: completed, crashed, or still running (detached).
+  void judge_exit(const Job& job, JobRuntime& rt, const std::optional<std::string>& note,
+                  TimeMs now, Actions& out);
+  // The newest pending write run of `job_id` learns how its chain ended.
+  void settle_run_chain(const std::string& job_id, const std::string& outcome);
+  Actions finish_one_shot(const std::string& job_id, const std::string& queue_item_id,
+                          int exit_code, const std::string& output, const JobRun* run, TimeMs now);
+
   Config config_;
   State state_;
   bool dirty_ = false;  // state_ changed during the current call
@@ -241,6 +271,11 @@ class Engine {
   std::set<std::string, std::less<>> probing_;         // a LaunchProbe is outstanding
   std::set<std::string, std::less<>> probe_again_;     // probe once more when it returns
   std::set<std::string, std::less<>> direct_running_;  // one-shot run outside the queue
+  struct RunStart {
+    std::uint64_t number = 0;
+    TimeMs started_at = 0;
+  };
+  std::map<std::string, RunStart, std::less<>> direct_runs_;  // by job id, while it runs
   bool shutting_down_ = false;
   std::function<int(TimeMs)> local_minute_;
   std::vector<AuditEvent> audit_;  // recorded during the current call

@@ -41,7 +41,10 @@ Actions Engine::decide_probe_result(const std::string& job_id, const ProbeResult
     rt->probe = ProbeRecord{true, "", now, 0};
     const std::string note = apply_status(*job, *rt, *result.report, now, out);
     schedule_poll(*job, *rt, now);
-    report_long(*job, *rt, note, now, out);
+    if (rt->last_exit && !rt->last_exit->judged)  // the first probe after the child's exit
+      judge_exit(*job, *rt, note, now, out);
+    else
+      report_long(*job, *rt, note, now, out);
   }
   if (probe_again_.erase(job_id)) rt->next_poll_at = now;
   if (!out.empty() || state_.next_queue_id != next_queue_id ||
@@ -170,17 +173,6 @@ Actions Engine::decide_start_launched(const std::string& job_id, std::optional<s
   const std::string note = handle_not_running(*job, *rt, now, out);
   schedule_poll(*job, *rt, now);
   report_long(*job, *rt, note, now, out);
-  return out;
-}
-
-Actions Engine::decide_child_exited(const std::string& job_id, int /*exit_code*/, TimeMs now) {
-  Actions out;
-  const Job* job = nullptr;
-  JobRuntime* rt = long_runtime(job_id, &job);
-  if (shutting_down_ || !rt) return out;
-  dirty_ = true;
-  rt->owned_pid.reset();
-  launch_probe(*job, *rt, now, out);  // the status probe is the only truth
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "engine/approval.hpp"
 #include "engine/engine.hpp"
+#include "engine/exit_report.hpp"
 #include "engine/job_report.hpp"
 #include "engine/queue.hpp"
 #include "engine/report_text.hpp"
@@ -40,6 +41,7 @@ Outcome Engine::decide_run(const std::string& job_id, TimeMs now, std::int64_t u
             "",
             {}};
   direct_running_.insert(job_id);
+  begin_direct_run(job_id, now);
   o.message = "running " + job_id;
   o.actions.push_back(LaunchOneShot{job_id, ""});
   return o;
@@ -152,6 +154,15 @@ std::vector<Engine::Enqueued> Engine::enqueue_after(const Job& parent, bool succ
 Actions Engine::decide_one_shot_finished(const std::string& job_id,
                                          const std::string& queue_item_id, int exit_code,
                                          const std::string& output_tail, TimeMs now) {
+  OneShotResult r;
+  r.exit_code = exit_code;
+  r.stdout_tail = output_tail;
+  return decide_one_shot_finished(job_id, queue_item_id, r, now);
+}
+
+Actions Engine::finish_one_shot(const std::string& job_id, const std::string& queue_item_id,
+                                int exit_code, const std::string& output_tail, const JobRun* run,
+                                TimeMs now) {
   Actions out;
   dirty_ = true;
   QueueItem* item = queue_item_id.empty() ? nullptr : find_queue_item(state_, queue_item_id);
@@ -162,7 +173,7 @@ Actions Engine::decide_one_shot_finished(const std::string& job_id,
     if (job->kind == JobKind::one_shot_write)
       finish_write(*job, exit_code, output_tail, now, out);
     else if (job->kind == JobKind::one_shot_read)
-      finish_read(*job, item, exit_code, output_tail, now, out);
+      finish_read(*job, item, exit_code, output_tail, now, out, run);
   } else if (queue_item_id.empty()) {  // removed from the config while it ran
     std::erase_if(state_.write_chains,
                   [&](const WriteChain& c) { return c.job_id == job_id && !c.write_exit; });
@@ -172,8 +183,8 @@ Actions Engine::decide_one_shot_finished(const std::string& job_id,
 }
 
 void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
-                         const std::string& output, TimeMs now, Actions& out) {
-  const bool attention = exit_code != 0 || needs_attention(output);
+                         const std::string& output, TimeMs now, Actions& out, const JobRun* run) {
+  const bool attention = exit_code != 0 || needs_attention(output) || (run && !run->ok);
   if (item && finish_chain_item(job, *item, exit_code, output, now, out)) {
     enqueue_after(job, exit_code == 0, now, out);
     return;
@@ -203,6 +214,11 @@ void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
     s.state = exit_code == 0 ? std::string(text(Text::one_shot_done, locale()))
                              : text(Text::one_shot_failed, locale(), {std::to_string(exit_code)});
     s.info = output_tail(output, kMaxOutputInReport, CutMark::ellipsis);
+    if (run) {  // the output is bounded already and quotes the matching lines first
+      s.state = run_state_line(
+          *run, run->timeout_seconds ? run->timeout_seconds : job.policy.run_timeout_seconds);
+      s.info = output;
+    }
     out.push_back(Notify{std::move(s), true});
   }
   enqueue_after(job, exit_code == 0, now, out);

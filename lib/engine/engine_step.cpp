@@ -45,6 +45,20 @@ Step Engine::on_verify_finished(const std::string& job_id, int exit_code,
   return sealed(decide_verify_finished(job_id, exit_code, output_tail, now));
 }
 
+Step Engine::on_child_exited(const std::string& job_id, const ExitInfo& exit, TimeMs now) {
+  return sealed(decide_child_exited(job_id, exit, now));
+}
+
+Step Engine::on_one_shot_finished(const std::string& job_id, const std::string& queue_item_id,
+                                  const OneShotResult& result, TimeMs now) {
+  return sealed(decide_one_shot_finished(job_id, queue_item_id, result, now));
+}
+
+Step Engine::on_verify_finished(const std::string& job_id, const OneShotResult& result,
+                                TimeMs now) {
+  return sealed(decide_verify_finished(job_id, result, now));
+}
+
 Step Engine::request_tick(TimeMs now) { return sealed(decide_tick(now)); }
 
 Step Engine::on_shutdown(TimeMs now) { return sealed(decide_shutdown(now)); }

@@ -68,6 +68,7 @@ Outcome Engine::run_write(const Job& job, TimeMs now, std::int64_t uid) {
   chain.started_at = now;
   state_.write_chains.push_back(std::move(chain));
   direct_running_.insert(job.id);
+  begin_direct_run(job.id, now);
   o.message = "running " + job.id + " (" + basis_text(check.basis) + ")";
   o.actions.push_back(LaunchOneShot{job.id, "", false});
   return o;
@@ -219,6 +220,7 @@ void Engine::settle_chains(TimeMs now, Actions& out) {
       case ChainOutcome::pending:
         break;
     }
+    settle_run_chain(chain.job_id, what);
     AuditEvent e = audit_event("chain", chain.job_id, job ? fingerprint(*job) : "", chain.uid,
                                chain.write_exit, what, now);
     e.duration_ms = std::max<TimeMs>(0, now - chain.started_at);

@@ -73,8 +73,8 @@ void Engine::run_scheduled(const Job& job, JobRuntime& rt, bool caught_up, TimeM
   const std::string why = caught_up ? "missed while opsd was down" : "due";
   if (job.kind == JobKind::one_shot_read) {
     if (scheduled_item_pending(state_, job.id)) return;  // the last due run still waits
-    Outcome o = request_enqueue(job.id, now,
-                                std::string(caught_up ? kCatchUpSource : kScheduleSource), now);
+    Outcome o =
+        decide_enqueue(job.id, now, std::string(caught_up ? kCatchUpSource : kScheduleSource), now);
     if (o.ok()) rt.schedule.last_run_at = now;
     out.insert(out.end(), o.actions.begin(), o.actions.end());
     return;
@@ -84,7 +84,7 @@ void Engine::run_scheduled(const Job& job, JobRuntime& rt, bool caught_up, TimeM
     note_once(rt, "scheduled start skipped: the job is completed", now);
     return;
   }
-  Outcome o = request_start(job.id, false, now);
+  Outcome o = decide_start(job.id, false, now);
   if (!o.ok()) {
     note_once(rt, "scheduled start skipped: " + o.error->message, now);
     return;

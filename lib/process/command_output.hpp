@@ -1,7 +1,9 @@
 // What a finished short command did: the result CommandRunner hands to its callers.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "util/clock.hpp"
 
@@ -17,6 +19,10 @@ struct CommandOutput {
   std::string stderr_tail;  // the last 4 KiB of stderr
   std::string spawn_error;  // non-empty: the command never ran (missing executable, bad cwd)
   TimeMs duration_ms = 0;   // from spawn to the end of the output, monotonic
+  // The first lines of stdout, then of stderr, holding ALERT or ACTION REQUIRED anywhere in
+  // the whole output (util/marker_scanner.hpp), and how many such lines there were.
+  std::vector<std::string> marker_lines;
+  std::size_t marker_count = 0;
 };
 
 }  // namespace opsd

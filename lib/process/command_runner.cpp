@@ -22,6 +22,7 @@
 #include "process/log_writer.hpp"
 #include "process/spawn.hpp"
 #include "process/spawner.hpp"
+#include "util/marker_scanner.hpp"
 #include "util/secret_redactor.hpp"
 
 namespace opsd {
@@ -71,6 +72,8 @@ struct Run {
   asio::readable_pipe err;
   std::optional<LogWriter> log;
   CommandOutput result;
+  MarkerScanner out_markers;  // the whole stream is scanned, only the tails are kept
+  MarkerScanner err_markers;
   bool finished = false;
   int open_streams = 2;                  // stdout and stderr readers still running
   asio::steady_timer* linger = nullptr;  // set while waiting for them after the exit
@@ -105,6 +108,7 @@ asio::awaitable<void> read_stdout(std::shared_ptr<Run> run, std::size_t cap,
   for (;;) {
     auto [ec, n] =
         co_await run->out.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+    if (n > 0) run->out_markers.feed(std::string_view(buf.data(), n));
     if (n > 0 && !kill_on_overflow) {
       if (run->log) run->log->write(std::string_view(buf.data(), n));
       text.append(buf.data(), n);
@@ -133,6 +137,7 @@ asio::awaitable<void> read_stderr(std::shared_ptr<Run> run) {
         co_await run->err.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
     if (n > 0) {
       if (run->log) run->log->write(std::string_view(buf.data(), n));
+      run->err_markers.feed(std::string_view(buf.data(), n));
       tail.append(buf.data(), n);
       if (tail.size() > 2 * kStderrTail) tail.erase(0, tail.size() - kStderrTail);
     }
@@ -185,6 +190,13 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
             wait_exit(run, std::move(pidfd)));
   run->finished = true;
   deadline.cancel();
+  for (MarkerScanner* m : {&run->out_markers, &run->err_markers}) {
+    m->finish();
+    run->result.marker_count += m->match_count();
+    for (const std::string& line : m->matches())
+      if (run->result.marker_lines.size() < kMarkerLinesKept)
+        run->result.marker_lines.push_back(line);
+  }
   // The command has ended: whatever it left in its group (`sleep 300 >/dev/null &`) goes too.
   ::kill(static_cast<pid_t>(-pgid), SIGKILL);
   st->groups.erase(pgid);

@@ -56,6 +56,15 @@ namespace {
 using State = ChildSupervisor::State;
 
 constexpr std::size_t kReadChunk = 64 * 1024;
+// After the child's exit, how long on_exit waits for the rest of its output to be logged
+// (grandchildren may hold the pipe open for much longer).
+constexpr auto kDrainAfterExit = std::chrono::seconds(1);
+
+// The output pump's end, awaited by the exit watcher.
+struct Drain {
+  bool done = false;
+  asio::steady_timer* waiter = nullptr;  // set while the exit watcher waits for the pump
+};
 
 void log_unexpected(std::exception_ptr e) {
   if (!e) return;
@@ -67,7 +76,14 @@ void log_unexpected(std::exception_ptr e) {
 }
 
 asio::awaitable<void> pump_output(asio::readable_pipe pipe, std::string log_path,
-                                  std::vector<std::string> secrets) {
+                                  std::vector<std::string> secrets, std::shared_ptr<Drain> drain) {
+  struct Done {  // however the pump ends
+    Drain& d;
+    ~Done() {
+      d.done = true;
+      if (d.waiter) d.waiter->cancel();
+    }
+  } done{*drain};
   std::optional<LogWriter> log;
   if (!log_path.empty()) {
     log.emplace(std::move(log_path));
@@ -83,7 +99,7 @@ asio::awaitable<void> pump_output(asio::readable_pipe pipe, std::string log_path
 }
 
 asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, ChildProcess proc,
-                                 std::function<void(int)> on_exit) {
+                                 std::function<void(int)> on_exit, std::shared_ptr<Drain> drain) {
   auto pid = static_cast<std::int64_t>(proc.id());
   Result<int> code = co_await wait_for_exit(proc);
   int exit_code = code ? *code : -1;
@@ -91,6 +107,15 @@ asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, 
     spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, code.error().message);
   auto it = st->children.find(job_id);
   if (it != st->children.end() && it->second == pid) st->children.erase(it);
+  if (!drain->done && !st->closed) {
+    asio::steady_timer wait(st->ex, kDrainAfterExit);
+    drain->waiter = &wait;
+    struct Forget {  // the pump must not touch the timer once this frame is gone
+      Drain& d;
+      ~Forget() { d.waiter = nullptr; }
+    } forget{*drain};
+    (void)co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
   if (st->closed) co_return;
   on_exit(exit_code);
   st->maybe_finish_terminate();
@@ -124,18 +149,21 @@ Result<std::int64_t> ChildSupervisor::launch(const LaunchSpec& spec,
   pipe->write_end.reset();  // the child holds the only write end now: EOF when it is gone
   if (!child) return child.error();
   auto pid = static_cast<std::int64_t>(child->id());
+  auto drain = std::make_shared<Drain>();
   try {
     asio::readable_pipe reader(state_->ex, pipe->read_end.get());
     pipe->read_end.release();
-    asio::co_spawn(state_->ex, pump_output(std::move(reader), spec.log_path, spec.secrets),
+    asio::co_spawn(state_->ex, pump_output(std::move(reader), spec.log_path, spec.secrets, drain),
                    log_unexpected);
   } catch (const std::exception& e) {
+    drain->done = true;
     spdlog::warn("job {}: output of pid {} is not logged: {}", spec.job_id, pid, e.what());
   }
   state_->children[spec.job_id] = pid;
-  asio::co_spawn(state_->ex,
-                 watch_exit(state_, spec.job_id, std::move(child).value(), std::move(on_exit)),
-                 log_unexpected);
+  asio::co_spawn(
+      state_->ex,
+      watch_exit(state_, spec.job_id, std::move(child).value(), std::move(on_exit), drain),
+      log_unexpected);
   return pid;
 }
 

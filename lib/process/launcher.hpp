@@ -38,9 +38,10 @@ class ChildSupervisor {
   // Starts spec.argv as the leader of its own process group, stdin /dev/null, stdout and
   // stderr through one pipe into the job's log (read asynchronously; the log's size cap bounds
   // the disk used). Returns the pid (== pgid). on_exit(code) runs exactly once, on the
-  // executor, as soon as the child exits (pidfd): code 0..255, or -N when killed by signal N;
-  // the job is no longer owned when it runs. Output of grandchildren that keep the pipe open
-  // is still logged after the child's exit. Errors: job already owned, spawn failure.
+  // executor, once the child has exited (pidfd) and its output is in the log (the pipe's end,
+  // or at most 1 s after the exit): code 0..255, or -N when killed by signal N; the job is no
+  // longer owned when it runs. Output of grandchildren that keep the pipe open is still logged
+  // after that. Errors: job already owned, spawn failure.
   Result<std::int64_t> launch(const LaunchSpec& spec, std::function<void(int exit_code)> on_exit);
 
   bool owns(const std::string& job_id) const;

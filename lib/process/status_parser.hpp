@@ -2,8 +2,10 @@
 // never throws.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/status_report.hpp"
 #include "process/command_output.hpp"

@@ -1,5 +1,6 @@
 #include "rpc/status_view.hpp"
 
+#include "rpc/run_view.hpp"
 #include "util/json_writer.hpp"
 #include "util/time_format.hpp"
 
@@ -49,7 +50,8 @@ void write_probe(JsonWriter& w, const ProbeRecord& p, bool brief) {
   w.end_object();
 }
 
-void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, TimeMs now) {
+void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, TimeMs now,
+               bool history) {
   w.begin_object();
   w.key("id").string(job.id);
   if (!brief) w.key("name").string(job.name);
@@ -106,6 +108,7 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
       w.end_object();
     }
   }
+  write_run_fields(w, r, history);
   w.end_object();
 }
 
@@ -159,7 +162,8 @@ std::string render_status(const Config& config, const State& state, const Daemon
   for (const Job& job : config.jobs) {
     if (!only.empty() && job.id != only) continue;
     auto it = state.jobs.find(job.id);
-    write_job(w, job, it == state.jobs.end() ? kFresh : it->second, query.brief, now);
+    write_job(w, job, it == state.jobs.end() ? kFresh : it->second, query.brief, now,
+              !only.empty());
   }
   w.end_array();
 

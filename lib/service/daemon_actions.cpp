@@ -7,8 +7,10 @@
 #include "config/job_id.hpp"
 #include "engine/message_builder.hpp"
 #include "process/child_env.hpp"
+#include "process/log_writer.hpp"
 #include "process/status_parser.hpp"
 #include "service/daemon_impl.hpp"
+#include "util/output_tail.hpp"
 #include "util/secret_redactor.hpp"
 
 extern char** environ;
@@ -17,10 +19,26 @@ namespace opsd {
 
 namespace {
 
-// One-shot jobs (checks, writes, verifications) get at most this long.
-constexpr auto kOneShotTimeout = std::chrono::hours(1);
-// How much of a one-shot's output the engine sees (for ACTION REQUIRED / ALERT).
+// How much of a one-shot's output the engine sees as its tail (ALERT / ACTION REQUIRED are
+// found anywhere in the output by the runner's scanner).
 constexpr std::size_t kOutputTailBytes = 4096;
+// Lines of a long job's log quoted in its crash alert.
+constexpr std::size_t kCrashLogLines = 10;
+
+OneShotResult one_shot_result(const CommandOutput& out, std::int64_t timeout_seconds) {
+  OneShotResult r;
+  r.exit_code = out.exit_code;
+  r.timed_out = out.timed_out;
+  r.timeout_seconds = timeout_seconds;
+  r.duration_ms = out.duration_ms;
+  r.markers = out.marker_lines;
+  r.marker_count = out.marker_count;
+  r.stdout_tail = output_tail(out.stdout_text, kOutputTailBytes);
+  r.stderr_tail = out.stderr_tail;
+  r.error = out.spawn_error;
+  if (!r.error.empty()) r.exit_code = 127;
+  return r;
+}
 
 std::string path_env() {
   const char* p = std::getenv("PATH");
@@ -98,11 +116,19 @@ void Daemon::launch_start(const std::string& job_id) {
     return;
   }
   LaunchSpec spec{job_id, *argv, job->cwd, env_for(*job), log_path(job_id), secrets_};
-  Result<std::int64_t> pid = children_->launch(spec, [this, job_id](int exit_code) {
+  const auto launched = std::chrono::steady_clock::now();
+  Result<std::int64_t> pid = children_->launch(spec, [this, job_id, launched](int exit_code) {
     if (shutting_down_) return;
     spdlog::info("job {}: owned child exited with {}", job_id, exit_code);
     metrics_.jobs[job_id].last_exit_code = exit_code;
-    dispatch(engine_->on_child_exited(job_id, exit_code, clock_.now()));
+    ExitInfo exit;
+    exit.code = exit_code;
+    exit.runtime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - launched)
+                          .count();
+    if (Result<std::vector<std::string>> tail = tail_lines(log_path(job_id), kCrashLogLines); tail)
+      for (const std::string& line : *tail) exit.log_tail += line + "\n";
+    dispatch(engine_->on_child_exited(job_id, exit, clock_.now()));
   });
   if (!pid) {
     spdlog::warn("job {}: start failed: {}", job_id, pid.error().message);
@@ -205,24 +231,32 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   std::string id = a.job_id;
   std::string item = a.queue_item_id;
   const bool verify = a.verify;
+  // The run's own limit (opsctl run --timeout-seconds) applies to that direct run only.
+  std::int64_t limit = job->policy.run_timeout_seconds;
+  if (auto it = run_timeouts_.find(id); it != run_timeouts_.end() && item.empty() && !verify) {
+    limit = it->second;
+    run_timeouts_.erase(it);
+  }
   // Every ending goes back to the engine as the kind of run it asked for.
-  auto finished = [this, id, item, verify](int code, const std::string& tail) {
+  auto finished = [this, id, item, verify](const OneShotResult& r) {
     if (!verify) {
       JobCounters& c = metrics_.jobs[id];
-      c.last_exit_code = code;
+      c.last_exit_code = r.exit_code;
       c.last_run_at = clock_.now();
-      c.last_run_success = code == 0;
+      c.last_run_success = r.exit_code == 0 && !r.timed_out;
     }
     if (verify)
-      dispatch(engine_->on_verify_finished(id, code, tail, clock_.now()));
+      dispatch(engine_->on_verify_finished(id, r, clock_.now()));
     else
-      dispatch(engine_->on_one_shot_finished(id, item, code, tail, clock_.now()));
+      dispatch(engine_->on_one_shot_finished(id, item, r, clock_.now()));
   };
   std::vector<std::string> cmd = verify ? job->commands.verify : job->commands.run;
   Result<std::vector<std::string>> argv = resolved_argv(cmd, job->cwd);
   if (!argv) {
-    std::string why = argv.error().message;
-    asio::post(io_, [finished, why] { finished(127, why); });
+    CommandOutput never;
+    never.spawn_error = argv.error().message;
+    OneShotResult r = one_shot_result(never, limit);
+    asio::post(io_, [finished, r] { finished(r); });
     return;
   }
   RunSpec spec;
@@ -230,20 +264,15 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.cwd = job->cwd;
   spec.env = env_for(*job);
   spec.secrets = secrets_;
-  spec.timeout = kOneShotTimeout;
+  spec.timeout = std::chrono::seconds(limit);
   spec.log_path = log_path(id);
   spec.stdout_cap = kOutputTailBytes;  // all of it goes to the log; the engine sees the tail
   spec.kill_on_overflow = false;
   spdlog::info("job {}: running {}{}", id, verify ? "commands.verify" : "one-shot",
                item.empty() ? "" : " (queue " + item + ")");
-  runner_->run(std::move(spec), [this, finished](const CommandOutput& out) {
-    std::string tail = out.stdout_text;  // the runner kept its last kOutputTailBytes
-    if (!out.stderr_tail.empty()) tail += "\n" + out.stderr_tail;
-    if (!out.spawn_error.empty()) tail += "\n" + out.spawn_error;
-    if (out.timed_out) tail += "\ntimed out";
-    int code = out.exit_code;
+  runner_->run(std::move(spec), [this, finished, limit](const CommandOutput& out) {
     if (shutting_down_) return;
-    finished(code, tail);
+    finished(one_shot_result(out, limit));
   });
 }
 

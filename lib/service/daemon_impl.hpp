@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -165,6 +166,7 @@ class Daemon {
   std::unique_ptr<CrashGuard> crash_guard_;
   StartDecision start_decision_;  // this run's crash-guard decision
   std::set<std::string> probes_in_flight_;
+  std::map<std::string, std::int64_t> run_timeouts_;  // job -> seconds, its next direct run
   TickCapture* capture_ = nullptr;
   bool shutting_down_ = false;
   bool state_write_failed_ = false;

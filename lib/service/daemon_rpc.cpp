@@ -160,9 +160,17 @@ ParsedResponse Daemon::handle_run(const json::object& p, const PeerCred& peer) {
     if (o.error) return fail(*o.error);
     return ok(json::object{{"message", "dry run: would run " + job}});
   }
+  std::optional<std::int64_t> limit = int_param(p, "timeoutSeconds");
+  if (limit && *limit <= 0) return fail(Fault::invalid_params, "timeoutSeconds must be > 0");
+  if (limit) run_timeouts_[job] = *limit;
   Outcome o = engine_->request_run(job, clock_.now(), peer.uid);
-  dispatch(std::move(o));
-  return from_outcome(o);
+  if (o.error) run_timeouts_.erase(job);
+  dispatch(std::move(o));  // the step; error and message stay
+  if (o.error) return from_outcome(o);
+  // The run's number, which `opsctl run --wait` looks for in the job's runs.
+  auto rt = engine_->state().jobs.find(job);
+  const std::uint64_t number = rt == engine_->state().jobs.end() ? 0 : rt->second.runs_started;
+  return ok(json::object{{"message", o.message}, {"run", number}});
 }
 
 ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& peer) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/run_record.hpp"
 #include "state/schedule_runtime.hpp"
 #include "util/clock.hpp"
 
@@ -86,6 +87,10 @@ struct JobRuntime {
   std::deque<JobEvent> history;   // newest last, at most kMaxHistory
   ScheduleRuntime schedule;       // the job's `schedule`: next and last due runs
   static constexpr std::size_t kMaxHistory = 50;
+  // How processes ended (state/run_record.hpp).
+  std::optional<ExitRecord> last_exit;  // long jobs: the owned process's last exit
+  std::deque<JobRun> runs;              // one-shots: newest last, at most kMaxRunRecords
+  std::uint64_t runs_started = 0;       // one-shots: runs started so far (JobRun::number)
 
   std::string last_report_progress_key;  // progress_key when the last report was decided
   // The original tool's fields opsd does not use, kept for a rollback (JSON object text,

@@ -42,7 +42,7 @@ TEST_CASE("a one-shot read reports ACTION REQUIRED / ALERT output and non-zero e
   REQUIRE(e.request_run("r", kT0 + 4).ok());
   a = e.on_one_shot_finished("r", "", 2, "boom", kT0 + 5).actions;
   REQUIRE(alerts(a).size() == 1);
-  CHECK(alerts(a)[0].section.state == "failed (exit=2)");
+  CHECK(alerts(a)[0].section.state == "failed (exit=2) in 0.0s");
 }
 
 TEST_CASE("a long one-shot output is reported by its end, where the ALERT line is", "[engine]") {

@@ -133,7 +133,8 @@ TEST_CASE("a failed queued job is reported as its own job section", "[engine][le
   const std::string item = e.state().queue.at(0).id;
   const std::vector<Notify> a = alerts(e.on_one_shot_finished("r", item, 3, "boom\n", kT0 + 1));
   REQUIRE(a.size() == 1);
+  // As the original's section, with how long the run took (this call carries no duration).
   CHECK(render_section(a[0].section, "zh") ==
-        "• r (r, one_shot_read)\n- 状态: failed (exit=3)\n"
+        "• r (r, one_shot_read)\n- 状态: failed (exit=3) in 0.0s\n"
         "- 信息: boom");
 }

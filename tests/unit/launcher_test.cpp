@@ -199,3 +199,22 @@ TEST_CASE("signal_pid signals a known pid and rejects a bad one", "[process]") {
   REQUIRE(run_until(io, [&] { return code.has_value(); }));
   CHECK(*code == -SIGTERM);
 }
+
+TEST_CASE("on_exit runs once the child's last output is in its log", "[process]") {
+  TempDir dir("opsd-launch");
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  // Much output just before the exit: it is still in the pipe when the child is gone.
+  auto spec = job(dir, "scan",
+                  "i=0; while [ $i -lt 2000 ]; do echo line $i; i=$((i+1)); done; "
+                  "echo last words; kill -9 $$");
+  std::optional<std::string> log_at_exit;
+  std::optional<int> code;
+  REQUIRE(sup.launch(spec, [&](int c) {
+    code = c;
+    log_at_exit = slurp(spec.log_path);
+  }));
+  REQUIRE(run_until(io, [&] { return code.has_value(); }));
+  CHECK(*code == -SIGKILL);
+  CHECK(log_at_exit->find("last words\n") != std::string::npos);
+}

@@ -22,7 +22,4 @@ TEST_CASE("the notes for the original's words name the word and what opsd does i
         "STATE/net/state/ops-monitor.json (choose STATE with --state-dir; copy the original's "
         "file there to keep its state)");
   CHECK(opsd::tick_target_note("123").starts_with("opsctl: note: tick --target 123 is not used"));
-  CHECK(opsd::run_timeout_note(5) ==
-        "opsctl: note: run --timeout-seconds 5 is not used: opsd ends a one-shot run that takes "
-        "longer than 1 hour");
 }

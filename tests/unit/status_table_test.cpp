@@ -54,7 +54,7 @@ TEST_CASE("status table aligns one row per job under a header", "[status_table]"
   CHECK(l[1].find("4242") != std::string::npos);
   CHECK(l[1].find("done=12 phase=hosts total=120") != std::string::npos);  // sorted, scalars
   CHECK(l[1].find("5m ago") != std::string::npos);
-  CHECK(l[1].substr(probe_col) == "ok");
+  CHECK(l[1].substr(probe_col, 4) == "ok  ");
   CHECK(l[2].find("stopped (disabled)") != std::string::npos);
   CHECK(l[2].find("FAIL x3: status timed out after 10 s") == probe_col);
   for (const std::string& line : l) CHECK((line.empty() || line.back() != ' '));
@@ -164,20 +164,20 @@ TEST_CASE("status table fits a terminal width by cutting the widest columns", "[
   std::size_t natural = 0;
   for (const std::string& line : lines_of(wide))
     natural = std::max(natural, opsd::display_width(line));
-  REQUIRE(natural > 96);
+  REQUIRE(natural > 106);
   CHECK(opsd::render_status_table(a, kNow, natural) == wide);  // fits: unchanged
   CHECK(opsd::render_status_table(a, kNow, 0) == wide);        // no limit
-  // 96 columns: the probe and progress columns give way; id, kind and state stay whole.
-  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 96));
-  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 96);
+  // 106 columns: the probe and progress columns give way; id, kind and state stay whole.
+  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 106));
+  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 106);
   CHECK(l[1].rfind("扫描任务-nightly", 0) == 0);
   CHECK(column_of(l[1], "long_running_read") == column_of(l[0], "KIND"));
   CHECK(column_of(l[2], "stopped (disabled)") == column_of(l[0], "STATE"));
   CHECK(column_of(l[2], "FAIL x3…") == column_of(l[0], "PROBE"));
   CHECK(l[1].find("phase=正…") != std::string::npos);  // 10 columns: 6 + 2 + 1
-  // Narrower terminals: every line fits down to the columns' floors (64: the NEXT column adds 6),
+  // Narrower terminals: every line fits down to the columns' floors (74: NEXT and LAST RUN add 16),
   // none splits a character, and the summary lines are cut too.
-  for (std::size_t w = 64; w <= natural; ++w) {
+  for (std::size_t w = 74; w <= natural; ++w) {
     INFO(w);
     for (const std::string& line : lines_of(opsd::render_status_table(a, kNow, w))) {
       CHECK(opsd::display_width(line) <= w);

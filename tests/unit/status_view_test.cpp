@@ -63,7 +63,7 @@ TEST_CASE("status renders every configured job in config order with the schema f
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
-  CHECK(scan.size() == 24);  // the README's schema
+  CHECK(scan.size() == 26);  // the README's schema, with nextRunAt, lastExit and lastRun
   CHECK(scan.at("id") == "scan");
   CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
@@ -114,7 +114,7 @@ TEST_CASE("brief status keeps the table's fields and the unfinished queue items"
     if (std::string_view(key) != "probe")
       CHECK(scan.at(key) == full.at("jobs").as_array()[0].at(key));
   }
-  CHECK(scan.size() == 9);
+  CHECK(scan.size() == 11);  // with nextRunAt, lastExit and lastRun
   CHECK_FALSE(scan.at("probe").as_object().contains("at"));
   CHECK(scan.at("probe").at("ok") == true);
   REQUIRE(brief.at("queue").as_array().size() == 1);
