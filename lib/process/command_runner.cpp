@@ -203,6 +203,7 @@ asio::awaitable<CommandOutput> supervise(std::shared_ptr<State> st, const RunSpe
   if (!spec.secrets.empty()) {
     run->result.stdout_text = redact_secrets_in_tail(run->result.stdout_text, spec.secrets);
     run->result.stderr_tail = redact_secrets_in_tail(run->result.stderr_tail, spec.secrets);
+    for (std::string& line : run->result.marker_lines) line = redact_secrets(line, spec.secrets);
   }
   co_return std::move(run->result);
 }

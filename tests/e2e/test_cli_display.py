@@ -102,10 +102,11 @@ class StatusTable(unittest.TestCase):
         return r.stdout
 
     def check_aligned(self, lines):
-        """Every job row has its 7 cells starting in the header's columns."""
+        """Every job row has its 9 cells starting in the header's columns."""
         head = cells(lines[0])
         self.assertEqual([t for _, t in head],
-                         ["ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "PROBE"], lines)
+                         ["ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE",
+                          "LAST RUN"], lines)
         rows = lines[1:3]
         self.assertEqual(sorted(cells(r)[0][1] for r in rows), ["health", "扫描任务"], lines)
         for r in rows:
@@ -123,10 +124,10 @@ class StatusTable(unittest.TestCase):
     def test_a_pipe_gets_the_whole_table_whatever_columns_says(self):
         natural = self.table()
         self.assertEqual(self.table(env=dict(self.env, COLUMNS="40")), natural)
-        self.assertGreater(max(width(l) for l in natural.splitlines()), 60)
+        self.assertGreater(max(width(l) for l in natural.splitlines()), 80)
 
     def test_width_option_fits_the_table(self):
-        for cols in (60, 70):
+        for cols in (80, 90):
             lines = self.table("--width", str(cols)).splitlines()
             for l in lines:
                 self.assertLessEqual(width(l), cols, l)
@@ -135,15 +136,15 @@ class StatusTable(unittest.TestCase):
 
     def test_status_fits_the_terminal_width(self):
         args = [OPSCTL, "--state-dir", self.o.state_dir, "status"]
-        code, text = run_on_terminal(args, 62, self.env)
+        code, text = run_on_terminal(args, 80, self.env)
         self.assertEqual(code, 0, text)
         lines = text.splitlines()
         self.assertGreaterEqual(len(lines), 3, text)
         for l in lines:
-            self.assertLessEqual(width(l), 62, l)
+            self.assertLessEqual(width(l), 80, l)
         self.check_aligned(lines)
         # COLUMNS overrides the terminal's own width.
-        code, text = run_on_terminal(args, 62, dict(self.env, COLUMNS="200"))
+        code, text = run_on_terminal(args, 80, dict(self.env, COLUMNS="200"))
         self.assertEqual(text, self.table())
 
 

@@ -72,14 +72,14 @@ class LintTest(unittest.TestCase):
         self.assertIn('"process/spawn.hpp" is internal to lib/process', r.stderr)
 
     def test_a_folder_missing_from_the_table_fails_lint(self):
-        os.makedirs(os.path.join(self.root, "lib", "metrics"), exist_ok=True)
-        path = os.path.join(self.root, "lib", "metrics", "counter.cpp")
+        os.makedirs(os.path.join(self.root, "lib", "gadgets"), exist_ok=True)
+        path = os.path.join(self.root, "lib", "gadgets", "counter.cpp")
         with open(path, "w", encoding="utf-8") as f:
             f.write('#include "util/clock.hpp"\n')
         self.addCleanup(os.remove, path)
         r = self.lint()
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("folder 'metrics' has no row in the layer table", r.stderr)
+        self.assertIn("folder 'gadgets' has no row in the layer table", r.stderr)
 
 
 if __name__ == "__main__":
