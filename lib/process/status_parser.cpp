@@ -14,32 +14,13 @@
 
 #include <boost/json.hpp>
 
+#include "util/json_kind.hpp"
 #include "util/json_writer.hpp"
 
 namespace opsd {
 namespace {
 
 namespace json = boost::json;
-
-std::string_view kind_name(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "number";
-    case json::kind::string:
-      return "string";
-    case json::kind::array:
-      return "array";
-    case json::kind::object:
-      return "object";
-  }
-  return "unknown";
-}
 
 // Python's repr(float): shortest round-trip digits, fixed notation for exponents in [-4, 16),
 // otherwise d.ddde+XX with at least two exponent digits.
@@ -153,7 +134,7 @@ std::string type_error(std::string_view field, std::string_view wanted, const js
   msg += "` must be ";
   msg += wanted;
   msg += ", got ";
-  msg += kind_name(got);
+  msg += json_kind_name(got);
   return msg;
 }
 
@@ -232,7 +213,7 @@ ProbeResult parse_status_output(std::string_view stdout_text) {
     json::value v = json::parse(stdout_text, ec);
     if (ec) return failure("status output is not JSON: " + ec.message());
     if (!v.is_object()) {
-      return failure("status output must be a JSON object, got " + std::string(kind_name(v)));
+      return failure("status output must be a JSON object, got " + std::string(json_kind_name(v)));
     }
     return parse_object(v.get_object());
   } catch (const std::exception& e) {

@@ -5,6 +5,8 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "util/json_kind.hpp"
+
 namespace opsd {
 
 namespace json = boost::json;
@@ -12,26 +14,6 @@ namespace json = boost::json;
 namespace {
 
 enum class Want { object, array, string, boolean, number, count };
-
-const char* type_name(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::null:
-      return "null";
-    case json::kind::bool_:
-      return "boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_:
-      return "number";
-    case json::kind::string:
-      return "string";
-    case json::kind::array:
-      return "array";
-    case json::kind::object:
-      return "object";
-  }
-  return "value";
-}
 
 const char* want_name(Want w) {
   switch (w) {
@@ -85,7 +67,7 @@ struct Checker {
     const json::value* v = o.if_contains(key);
     if (!v || v->is_null() || fits(*v, w)) return;
     problems.push_back(path + "." + std::string(key) + ": expected " + want_name(w) + ", got " +
-                       type_name(*v));
+                       std::string(json_kind_name(*v)));
   }
 
   // Each item of the array at `key` must be an object; `each` checks its fields.
@@ -95,14 +77,14 @@ struct Checker {
     if (!v || v->is_null()) return;
     std::string path = "$." + std::string(key);
     if (!v->is_array()) {
-      problems.push_back(path + ": expected an array, got " + type_name(*v));
+      problems.push_back(path + ": expected an array, got " + std::string(json_kind_name(*v)));
       return;
     }
     std::size_t i = 0;
     for (const json::value& item : v->get_array()) {
       std::string ip = path + "[" + std::to_string(i++) + "]";
       if (!item.is_object()) {
-        problems.push_back(ip + ": expected an object, got " + type_name(item));
+        problems.push_back(ip + ": expected an object, got " + std::string(json_kind_name(item)));
         continue;
       }
       each(item.get_object(), ip);
@@ -121,7 +103,8 @@ std::vector<std::string> state_shape_problems(const json::value& v) {
   Checker c;
   const json::object* o = v.if_object();
   if (!o) {
-    c.problems.push_back(std::string("$: expected an object, got ") + type_name(v));
+    c.problems.push_back(std::string("$: expected an object, got ") +
+                         std::string(json_kind_name(v)));
     return c.problems;
   }
   c.fields(*o, "$",
@@ -133,7 +116,7 @@ std::vector<std::string> state_shape_problems(const json::value& v) {
     for (const auto& [id, job] : jobs->get_object())
       if (!job.is_object() && !job.is_null())
         c.problems.push_back("$.jobs." + std::string(id) + ": expected an object, got " +
-                             type_name(job));
+                             std::string(json_kind_name(job)));
   c.list(*o, "queue", [&](const json::object& q, const std::string& p) {
     c.fields(q, p, {{"id", Want::string}, {"jobId", Want::string}, {"status", Want::string}});
   });
