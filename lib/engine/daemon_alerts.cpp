@@ -40,6 +40,21 @@ ReportSection state_not_saved_alert(const std::string& state_file, const std::st
   return s;
 }
 
+ReportSection state_saved_again_alert(const std::string& state_file, std::string_view locale) {
+  ReportSection s = daemon_section(Text::state_saved_again_state, locale);
+  s.info = text(Text::state_saved_again_info, locale, {state_file});
+  return s;
+}
+
+ReportSection state_large_alert(const std::string& state_file, std::size_t bytes, std::size_t cap,
+                                std::size_t jobs, std::string_view locale) {
+  ReportSection s = daemon_section(Text::state_large_state, locale);
+  s.info = text(Text::state_large_info, locale,
+                {std::to_string(bytes >> 20), std::to_string(cap >> 20), std::to_string(jobs)});
+  s.action_required = text(Text::state_large_action, locale, {state_file});
+  return s;
+}
+
 ReportSection reload_refused_alert(const std::string& why, const std::string& config_file,
                                    std::string_view locale) {
   ReportSection s = daemon_section(Text::reload_refused_state, locale);

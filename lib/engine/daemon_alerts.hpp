@@ -2,6 +2,7 @@
 // in report_text.hpp; the daemon (service/) decides when to send them.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,11 @@ ReportSection state_corrupt_alert(const std::string& error, const std::string& q
 // Writing `state_file` failed (full disk, permissions): the last good state is kept.
 ReportSection state_not_saved_alert(const std::string& state_file, const std::string& error,
                                     std::string_view locale);
+// Writing `state_file` works again after state_not_saved_alert.
+ReportSection state_saved_again_alert(const std::string& state_file, std::string_view locale);
+// The state file is `bytes` long, over half of the `cap` that the next start reads.
+ReportSection state_large_alert(const std::string& state_file, std::size_t bytes, std::size_t cap,
+                                std::size_t jobs, std::string_view locale);
 // A reload found `config_file` broken (`why`) and kept the running config.
 ReportSection reload_refused_alert(const std::string& why, const std::string& config_file,
                                    std::string_view locale);

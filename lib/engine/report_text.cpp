@@ -99,6 +99,16 @@ constexpr std::array kTable = {
     Entry{Text::state_not_saved_info, "无法写入 {}：{}", "cannot write {}: {}"},
     Entry{Text::state_not_saved_action, "请释放磁盘空间或修正权限；上一次完好的状态已保留",
           "free disk space or fix permissions; the last good state is kept"},
+    Entry{Text::state_saved_again_state, "state saved again", "state saved again"},
+    Entry{Text::state_saved_again_info, "{} 又可以写入了；所有改动都已在磁盘上",
+          "writing {} works again; every change is on disk"},
+    Entry{Text::state_large_state, "state file large", "state file large"},
+    Entry{Text::state_large_info,
+          "状态文件有 {} MiB，超过 opsd 启动时读取上限 {} MiB 的一半（配置了 {} 个任务）",
+          "the state file is {} MiB, over half of the {} MiB that opsd reads at start ({} jobs "
+          "configured)"},
+    Entry{Text::state_large_action, "请删除不需要的任务，或检查 {}",
+          "remove jobs that are not needed, or inspect {}"},
 };
 
 }  // namespace
@@ -131,7 +141,7 @@ std::string text(Text t, std::string_view locale, std::initializer_list<std::str
 constexpr bool table_complete() {
   for (std::size_t i = 0; i < kTable.size(); ++i)
     if (static_cast<std::size_t>(kTable[i].id) != i) return false;
-  return kTable.size() == static_cast<std::size_t>(Text::state_not_saved_action) + 1;
+  return kTable.size() == static_cast<std::size_t>(Text::state_large_action) + 1;
 }
 static_assert(table_complete());
 

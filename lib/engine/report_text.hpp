@@ -66,17 +66,22 @@ enum class Text {
   check_write_action,           //
   verification_info,            // {summary}
   // The daemon's own alerts (service/).
-  reload_refused_state,    //
-  reload_refused_action,   // {config file}
-  crash_loop_state,        //
-  crash_loop_info,         // {unclean starts} {window minutes}
-  crash_loop_action,       //
-  state_corrupt_state,     //
-  state_corrupt_info,      // {error} {quarantined to}
-  state_corrupt_action,    //
-  state_not_saved_state,   //
-  state_not_saved_info,    // {state file} {error}
-  state_not_saved_action,  //
+  reload_refused_state,     //
+  reload_refused_action,    // {config file}
+  crash_loop_state,         //
+  crash_loop_info,          // {unclean starts} {window minutes}
+  crash_loop_action,        //
+  state_corrupt_state,      //
+  state_corrupt_info,       // {error} {quarantined to}
+  state_corrupt_action,     //
+  state_not_saved_state,    //
+  state_not_saved_info,     // {state file} {error}
+  state_not_saved_action,   //
+  state_saved_again_state,  //
+  state_saved_again_info,   // {state file}
+  state_large_state,        //
+  state_large_info,         // {size MiB} {cap MiB} {jobs}
+  state_large_action,       // {state file}
 };
 
 // The text of `t` in `locale`, placeholders ("{}") unfilled.

@@ -1,5 +1,6 @@
 // Keeping the state on disk, and the event loop cheap, while probes finish by the thousand:
 // coalesced writes, acknowledged changes written before the reply, one re-arm per burst.
+#include <cstdlib>  // defines __GLIBC__ on glibc, which the next line tests
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -59,12 +60,8 @@ std::string Daemon::persist() {
     state_write_failed_ = false;
     flush_audit();
     spdlog::warn("state {} saved again", opts_.paths.state_file);
-    ReportSection s;
-    s.job_id = "opsd";
-    s.name = "opsd";
-    s.state = "state saved again";
-    s.info = "writing " + opts_.paths.state_file + " works again; every change is on disk";
-    post_sections({s}, true);
+    post_sections(
+        {state_saved_again_alert(opts_.paths.state_file, engine_->config().notify.locale)}, true);
   }
   return last_persist_error_;
 }
@@ -78,13 +75,9 @@ void Daemon::warn_state_size(std::size_t bytes, std::size_t cap) {
                            " MiB, over half of the " + std::to_string(cap >> 20) +
                            " MiB that opsd reads at start";
   spdlog::warn("{}", what);
-  ReportSection s;
-  s.job_id = "opsd";
-  s.name = "opsd";
-  s.state = "state file large";
-  s.info = what + " (" + std::to_string(engine_->config().jobs.size()) + " jobs configured)";
-  s.action_required = "remove jobs that are not needed, or inspect " + opts_.paths.state_file;
-  post_sections({s}, true);
+  post_sections({state_large_alert(opts_.paths.state_file, bytes, cap,
+                                   engine_->config().jobs.size(), engine_->config().notify.locale)},
+                true);
 }
 
 void Daemon::persist_soon() {

@@ -43,6 +43,24 @@ TEST_CASE("state alerts say what happened and where, in the configured locale", 
   CHECK(reload.action_required == "fix /c.json then run 'opsctl reload'");
 }
 
+TEST_CASE("the recovery and size alerts name the state file in both locales", "[daemon_alerts]") {
+  const ReportSection again = state_saved_again_alert("/s/ops-monitor.json", "en");
+  CHECK(again.state == "state saved again");
+  CHECK(again.info == "writing /s/ops-monitor.json works again; every change is on disk");
+  CHECK(again.action_required.empty());
+  CHECK_THAT(state_saved_again_alert("/s/ops-monitor.json", "zh").info,
+             Catch::StartsWith("/s/ops-monitor.json 又可以写入了"));
+  const ReportSection large = state_large_alert("/s/ops-monitor.json", std::size_t{40} << 20,
+                                                std::size_t{64} << 20, 7, "en");
+  CHECK(large.state == "state file large");
+  CHECK(large.info ==
+        "the state file is 40 MiB, over half of the 64 MiB that opsd reads at start (7 jobs "
+        "configured)");
+  CHECK(large.action_required == "remove jobs that are not needed, or inspect /s/ops-monitor.json");
+  CHECK_THAT(state_large_alert("/s/x", std::size_t{40} << 20, std::size_t{64} << 20, 7, "zh").info,
+             Catch::Contains("40 MiB") && Catch::Contains("7 个任务"));
+}
+
 TEST_CASE("a daemon alert renders as a section without a job kind", "[daemon_alerts]") {
   CHECK(render_section(reload_refused_alert("bad", "/c.json", "en"), "en") ==
         "• opsd (opsd)\n- Status: reload refused\n- Info: bad\n"
