@@ -1,20 +1,10 @@
 #include "rpc/run_view.hpp"
 
 #include "util/signal_name.hpp"
-#include "util/time_format.hpp"
 
 namespace opsd {
 
 namespace {
-
-void time_or_null(JsonWriter& w, TimeMs t) {
-  if (t <= 0) {
-    w.null();
-    return;
-  }
-  char buf[kIso8601BufferSize];
-  w.string(std::string_view(buf, format_iso8601_utc(t, buf)));
-}
 
 void code_or_null(JsonWriter& w, const std::optional<int>& code) {
   if (code)
@@ -35,9 +25,9 @@ void write_run(JsonWriter& w, const JobRun& r) {
   w.key("number").number(static_cast<std::int64_t>(r.number));
   w.key("source").string(r.source);
   w.key("startedAt");
-  time_or_null(w, r.started_at);
+  w.time_or_null(r.started_at);
   w.key("endedAt");
-  time_or_null(w, r.ended_at);
+  w.time_or_null(r.ended_at);
   w.key("exitCode");
   code_or_null(w, r.exit_code);
   w.key("signal");
@@ -68,7 +58,7 @@ void write_run_fields(JsonWriter& w, const JobRuntime& rt, bool history) {
     const ExitRecord& e = *rt.last_exit;
     w.begin_object();
     w.key("at");
-    time_or_null(w, e.at);
+    w.time_or_null(e.at);
     w.key("code");
     code_or_null(w, e.code);
     w.key("signal");

@@ -2,7 +2,6 @@
 
 #include "rpc/run_view.hpp"
 #include "util/json_writer.hpp"
-#include "util/time_format.hpp"
 
 namespace opsd {
 
@@ -10,15 +9,6 @@ namespace {
 
 // Bytes one job takes in the full answer, to size the output once.
 constexpr std::size_t kJobBytesHint = 640;
-
-void time_or_null(JsonWriter& w, TimeMs t) {
-  if (t <= 0) {
-    w.null();
-    return;
-  }
-  char buf[kIso8601BufferSize];
-  w.string(std::string_view(buf, format_iso8601_utc(t, buf)));
-}
 
 void optional_int(JsonWriter& w, const std::optional<std::int64_t>& v) {
   if (v)
@@ -44,7 +34,7 @@ void write_probe(JsonWriter& w, const ProbeRecord& p, bool brief) {
   w.key("error").string_or_null(p.error);
   if (!brief) {
     w.key("at");
-    time_or_null(w, p.at);
+    w.time_or_null(p.at);
   }
   w.key("consecutiveFailures").number(p.consecutive_failures);
   w.end_object();
@@ -74,17 +64,17 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
   w.key("progress").raw(r.progress_json);
   if (!brief) w.key("progressKey").string_or_null(r.progress_key);
   w.key("lastProgressAt");
-  time_or_null(w, r.last_progress_at);
+  w.time_or_null(r.last_progress_at);
   w.key("nextRunAt");
-  time_or_null(w, r.schedule.next_run_at);
+  w.time_or_null(r.schedule.next_run_at);
   if (job.schedule || !brief) {
     w.key("schedule").string_or_null(job.schedule ? job.schedule->spec : "");
     w.key("lastRunAt");
-    time_or_null(w, r.schedule.last_run_at);
+    w.time_or_null(r.schedule.last_run_at);
   }
   if (!brief) {
     w.key("stalledSince");
-    time_or_null(w, r.stalled_since);
+    w.time_or_null(r.stalled_since);
     w.key("autoResumes").number(resumes_within_hour(r, now));
     w.key("autoResumesTotal").number(r.auto_resumes_total);
   }
@@ -101,7 +91,7 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
       const JobEvent& e = r.history.back();
       w.begin_object();
       w.key("at");
-      time_or_null(w, e.at);
+      w.time_or_null(e.at);
       w.key("from").string(to_string(e.from));
       w.key("to").string(to_string(e.to));
       w.key("reason").string(e.reason);
@@ -119,13 +109,13 @@ void write_queue_item(JsonWriter& w, const QueueItem& q) {
   w.key("status").string(to_string(q.status));
   w.key("source").string_or_null(q.source);
   w.key("enqueuedAt");
-  time_or_null(w, q.enqueued_at);
+  w.time_or_null(q.enqueued_at);
   w.key("notBefore");
-  time_or_null(w, q.not_before);
+  w.time_or_null(q.not_before);
   w.key("startedAt");
-  time_or_null(w, q.started_at);
+  w.time_or_null(q.started_at);
   w.key("finishedAt");
-  time_or_null(w, q.finished_at);
+  w.time_or_null(q.finished_at);
   w.key("exitCode");
   if (q.exit_code)
     w.number(*q.exit_code);
@@ -150,7 +140,7 @@ std::string render_status(const Config& config, const State& state, const Daemon
   w.key("version").string(info.version);
   w.key("pid").number(info.pid);
   w.key("startedAt");
-  time_or_null(w, info.started_at);
+  w.time_or_null(info.started_at);
   w.key("configFile").string(info.config_file);
   w.key("stateDir").string(info.state_dir);
   w.key("socket").string(info.socket);
@@ -188,9 +178,9 @@ std::string render_status(const Config& config, const State& state, const Daemon
     w.begin_object();
     w.key("jobId").string(a.job_id);
     w.key("grantedAt");
-    time_or_null(w, a.granted_at);
+    w.time_or_null(a.granted_at);
     w.key("expiresAt");
-    time_or_null(w, a.expires_at);
+    w.time_or_null(a.expires_at);
     w.key("uid").number(a.uid);
     w.key("note").string_or_null(a.note);
     w.key("fingerprint").string(a.fingerprint);

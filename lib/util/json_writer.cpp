@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "util/time_format.hpp"
+
 namespace opsd {
 
 void JsonWriter::separate() {
@@ -77,6 +79,12 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::string_or_null(std::string_view s) {
   return s.empty() ? null() : string(s);
+}
+
+JsonWriter& JsonWriter::time_or_null(std::int64_t t) {
+  if (t <= 0) return null();
+  char buf[kIso8601BufferSize];
+  return string(std::string_view(buf, format_iso8601_utc(t, buf)));
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json_text) {

@@ -29,6 +29,8 @@ class JsonWriter {
   JsonWriter& null();
   // `s`, or null when it is empty.
   JsonWriter& string_or_null(std::string_view s);
+  // `t` as an ISO 8601 UTC string, or null when it is not set (<= 0).
+  JsonWriter& time_or_null(std::int64_t t);
   // Text that is already one complete JSON value (e.g. Boost.JSON's output), copied as is;
   // null when empty.
   JsonWriter& raw(std::string_view json_text);

@@ -51,6 +51,13 @@ TEST_CASE("json writer's empty strings and raw text become null, raw text is kep
   CHECK(out == R"([null,"x",null,{"a":[1,2]}])");
 }
 
+TEST_CASE("json writer's unset times become null, set ones ISO 8601 UTC", "[json_writer]") {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array().time_or_null(0).time_or_null(-5).time_or_null(1'700'000'000'123).end_array();
+  CHECK(out == R"([null,null,"2023-11-14T22:13:20Z"])");
+}
+
 TEST_CASE("json writer appends to what the string already holds", "[json_writer]") {
   std::string out = R"({"id":1,"result":)";
   JsonWriter w(out);
