@@ -123,7 +123,8 @@ class StatusTable(unittest.TestCase):
 
     def test_a_pipe_gets_the_whole_table_whatever_columns_says(self):
         natural = self.table()
-        self.assertEqual(self.table(env=dict(self.env, COLUMNS="40")), natural)
+        self.assertEqual(same_second(self.table(env=dict(self.env, COLUMNS="40"))),
+                         same_second(natural))
         self.assertGreater(max(width(l) for l in natural.splitlines()), 80)
 
     def test_width_option_fits_the_table(self):
@@ -145,7 +146,12 @@ class StatusTable(unittest.TestCase):
         self.check_aligned(lines)
         # COLUMNS overrides the terminal's own width.
         code, text = run_on_terminal(args, 80, dict(self.env, COLUMNS="200"))
-        self.assertEqual(text, self.table())
+        self.assertEqual(same_second(text), same_second(self.table()))
+
+
+def same_second(table):
+    """The table with its ages ("3s ago") masked: two calls may straddle a second."""
+    return re.sub(r"\b\d+[smhd] ago\b", "N ago", table)
 
 
 class FishCompletion(unittest.TestCase):
