@@ -144,6 +144,9 @@ class Engine {
                           TimeMs now);
   // Probe every enabled long_running_read job now and run due queue items.
   Step request_tick(TimeMs now);
+  // The wall clock was stepped by `delta` ms: every persisted age and deadline moves with it
+  // (shift_durations, state/clock_shift.hpp), so none is cut short or held back.
+  Step on_clock_step(TimeMs delta);
   // Apply a new, already validated config: only the difference is touched.
   ReloadSummary reload(Config config, TimeMs now);
 

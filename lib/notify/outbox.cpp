@@ -51,6 +51,10 @@ TimeMs ChatPacer::ready_at(const std::string& chat) const {
 
 void ChatPacer::record_send(const std::string& chat, TimeMs now) { last_sent_[chat] = now; }
 
+void ChatPacer::shift(TimeMs delta) {
+  for (auto& [chat, at] : last_sent_) at += delta;
+}
+
 namespace {
 
 // Drops the oldest items matching `pick` until at most `keep` of them remain.

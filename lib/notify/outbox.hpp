@@ -24,6 +24,8 @@ class ChatPacer {
   // Earliest time another message may go to `chat` (0 = any time).
   TimeMs ready_at(const std::string& chat) const;
   void record_send(const std::string& chat, TimeMs now);
+  // The wall clock was stepped by `delta` ms: every send time moves with it.
+  void shift(TimeMs delta);
 
  private:
   std::map<std::string, TimeMs, std::less<>> last_sent_;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "notify/redact.hpp"
+#include "state/clock_shift.hpp"
 
 namespace opsd {
 
@@ -33,6 +34,14 @@ void OutboxSender::start() {
   started_ = true;
   if (!state_.items.empty())
     spdlog::info("outbox: {} message(s) left from a previous run", state_.items.size());
+  pump();
+}
+
+void OutboxSender::shift_times(TimeMs delta) {
+  if (delta == 0) return;
+  shift_durations(state_, delta);
+  pacer_.shift(delta);
+  persist();
   pump();
 }
 

@@ -55,6 +55,9 @@ class OutboxSender {
   void start();
   // Sends the head of the outbox when it is due, else asks `wake` for when it will be.
   void pump();
+  // The wall clock was stepped by `delta` ms: every wait (backoff, pacing) keeps its length
+  // (shift_durations, state/clock_shift.hpp); persists and pumps again.
+  void shift_times(TimeMs delta);
 
   const OutboxState& state() const { return state_; }
   std::size_t pending() const { return state_.items.size(); }

@@ -38,7 +38,8 @@ void turn_off_automatic_starts(Config& config) {
 Daemon::Daemon(DaemonOptions options, DaemonSeams seams)
     : opts_(std::move(options)),
       seams_(std::move(seams)),
-      clock_(seams_.clock ? *seams_.clock : system_clock_),
+      wall_clock_(seams_.clock ? *seams_.clock : system_clock_),
+      clock_(wall_clock_),
       fs_(seams_.fs ? *seams_.fs : real_file_system()),
       timer_(io_),
       persist_timer_(io_),
@@ -130,6 +131,7 @@ void Daemon::arm_timer() {
 
 void Daemon::on_timer() {
   if (shutting_down_) return;
+  check_clock_step();
   dispatch(engine_->on_timer(clock_.now()));
 }
 
@@ -345,6 +347,7 @@ std::optional<int> Daemon::start() {
   if (!loaded.quarantined_to.empty())
     spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
                   loaded.quarantined_to);
+  adopt_restart_step(loaded);
   engine_.emplace(std::move(*config), std::move(loaded.state));
   engine_->set_local_time(clock_);
   server_->start();

@@ -27,9 +27,11 @@
 #include "service/crash_guard.hpp"
 #include "service/daemon.hpp"
 #include "service/delivery_route.hpp"
+#include "service/monotonic_wall_clock.hpp"
 #include "service/notifier.hpp"
 #include "service/sd_notify.hpp"
 #include "state/audit_log.hpp"
+#include "state/state_store.hpp"
 #include "util/clock.hpp"
 
 namespace opsd {
@@ -84,6 +86,13 @@ class Daemon {
   // system once things calm down: idle RSS stays near what is live.
   void release_memory_soon();
   void on_timer();
+  // --- clock steps (daemon_clock.cpp) ---
+  // Asks clock_ whether the wall clock was stepped; if so moves every persisted age and
+  // deadline by the step (engine, outbox, uptime) and logs it. Called before time is read for
+  // an engine call (timers, requests).
+  void check_clock_step();
+  // At a start, before the engine is made: a wall clock that went back while opsd was down.
+  void adopt_restart_step(StateLoad& loaded);
   void start_watchdog();
   void wait_signals();
   void shutdown();
@@ -142,8 +151,9 @@ class Daemon {
   DaemonOptions opts_;
   DaemonSeams seams_;
   SystemClock system_clock_;
-  const Clock& clock_;  // seams_.clock or system_clock_
-  FileSystem& fs_;      // seams_.fs or real_file_system()
+  MonotonicWallClock wall_clock_;  // over seams_.clock or system_clock_
+  const Clock& clock_;             // wall_clock_
+  FileSystem& fs_;                 // seams_.fs or real_file_system()
   asio::io_context io_;
   std::optional<Engine> engine_;
   DaemonInfo info_;

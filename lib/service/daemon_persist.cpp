@@ -94,6 +94,7 @@ void Daemon::persist_soon() {
 }
 
 asio::awaitable<ParsedResponse> Daemon::handle_durably(const Request& req, const PeerCred& peer) {
+  check_clock_step();
   audit_error_.clear();
   ParsedResponse response = co_await handle(req, peer);
   std::string not_saved;

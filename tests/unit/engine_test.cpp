@@ -249,6 +249,17 @@ TEST_CASE("reload applies only the difference", "[engine]") {
   CHECK(rt_of(e, "c").next_poll_at <= kT0 + seconds(6));
 }
 
+TEST_CASE("an unchanged reload leaves nothing to write; a changed one does", "[engine]") {
+  Engine e(config_of({read_job("r1"), read_job("r2")}), State{});
+  (void)e.on_startup(kT0);
+  CHECK_FALSE(e.reload(config_of({read_job("r1"), read_job("r2")}), kT0 + 1).state_changed);
+  Job edited = read_job("r2");
+  edited.commands.run = {"check", "other"};
+  const ReloadSummary sum = e.reload(config_of({read_job("r1"), edited}), kT0 + 2);
+  CHECK(sum.changed == std::vector<std::string>{"r2"});
+  CHECK(sum.state_changed);
+}
+
 TEST_CASE("quiet hours past midnight hold routine reports but not alerts", "[engine]") {
   Job job = long_job("scan");
   job.policy.quiet_hours = QuietHours{23 * 60, 8 * 60};

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <fstream>
 
 #include "fixtures/fault_injecting_file_system.hpp"
+#include "state/state_codec.hpp"
 
 namespace fs = std::filesystem;
 using opsd::FaultInjectingFileSystem;
@@ -102,4 +104,19 @@ TEST_CASE("the read cap grows with the config and the writer keeps to it", "[sta
   opsd::StateLoad load = opsd::load_state(opsd::real_file_system(), path, kNow, bytes);
   CHECK(load.error.empty());
   CHECK(load.state.jobs["a"].message.size() == 4096);
+}
+
+TEST_CASE("the state file is indented JSON that escapes like Boost.JSON", "[state_store]") {
+  opsd::State s;
+  opsd::JobRuntime& rt = s.jobs["q\"uote\\d"];
+  rt.message = std::string("tab\tnl\ncr\rbs\bff\f\x01\x1f del\x7f \xc3\xa9 \"q\" \\");
+  rt.last_progress_at = -5;
+  rt.runs_started = 18'446'744'073'709'551'615ULL;
+  opsd::OutboxState outbox;
+  outbox.items.push_back(opsd::OutboxItem{7, "\xe4\xbd\xa0\xe5\xa5\xbd", true, "", kNow, 0, 0, ""});
+  const std::string text = opsd::state_file_text(s, outbox);
+  CHECK(boost::json::parse(text) == opsd::encode_state(s, outbox));
+  CHECK(text.find(R"(tab\tnl\ncr\rbs\bff\f\u0001\u001f del)") != std::string::npos);
+  CHECK(text.find("\x7f \xc3\xa9 ") != std::string::npos);  // as is, like Boost.JSON
+  CHECK(text.find("\n  \"jobs\": {\n    \"q\\\"uote\\\\d\": {\n") != std::string::npos);
 }
