@@ -125,6 +125,24 @@ class BackwardStep(unittest.TestCase):
 
 
 @unittest.skipUnless(os.path.exists(LIBFAKETIME), "needs libfaketime (Debian package faketime)")
+class StepWhileDown(unittest.TestCase):
+    def setUp(self):
+        self.o = FakedOpsd([])
+        self.addCleanup(self.o.close)
+
+    def test_a_clock_set_back_while_opsd_was_down_still_lets_a_stall_be_seen(self):
+        o = self.o
+        o.write_config([status_file_job(o, "stuck", running(1), stallSeconds=15)])
+        o.start()
+        o.wait_for(lambda: o.job("stuck")["state"] == "running", what="stuck running")
+        self.assertEqual(o.stop(), 0)
+        o.set_offset(-HOURS_2)  # the saved state is now 2 h in the future
+        o.start()
+        o.wait_for(lambda: o.job("stuck")["state"] == "stalled", timeout=40, what="stalled")
+        self.assertIn("while opsd was down", o.stderr())
+
+
+@unittest.skipUnless(os.path.exists(LIBFAKETIME), "needs libfaketime (Debian package faketime)")
 class ForwardStep(unittest.TestCase):
     def setUp(self):
         self.o = FakedOpsd([])
