@@ -322,3 +322,31 @@ TEST_CASE("outbox sender: the bot token never reaches lastError", "[outbox_sende
   CHECK(rig.last_error().find("SECRET") == std::string::npos);
   CHECK(rig.last_error().find("timeout") != std::string::npos);
 }
+
+TEST_CASE("outbox sender: a wall-clock step keeps the pacing and the retry wait",
+          "[outbox_sender][clock_step]") {
+  constexpr TimeMs kTwoHours = opsd::seconds(7200);
+  Rig rig;
+  rig.sender->start();
+  rig.sender->post("first", false);
+  rig.transport.answer(delivered());
+  rig.sender->post("second", false);
+  REQUIRE(rig.transport.sends.empty());  // one message per second per chat
+  // Stepped back (the daemon re-anchors its clock and shifts): pacing still waits 1 s at most.
+  rig.clock.set_wall(rig.clock.now() - kTwoHours);
+  rig.sender->shift_times(-kTwoHours);
+  REQUIRE(rig.wake);
+  CHECK(*rig.wake <= 1000);
+  rig.wake_up();
+  REQUIRE(rig.transport.sends.size() == 1);
+  rig.transport.answer(result(SendResult::Kind::retry_after, "HTTP 429: Too Many Requests", 3));
+  CHECK(rig.wake == 3000);
+  // Stepped forward: the 3 s wait is not skipped.
+  rig.clock.set_wall(rig.clock.now() + kTwoHours);
+  rig.sender->shift_times(kTwoHours);
+  CHECK(rig.transport.sends.empty());
+  CHECK(rig.wake == 3000);
+  CHECK(rig.persisted.back().items.at(0).next_attempt_at == rig.clock.now() + 3000);
+  rig.wake_up();
+  CHECK(rig.transport.sends.size() == 1);
+}
