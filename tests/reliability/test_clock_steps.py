@@ -10,13 +10,15 @@ stall, a 1 h approval is still valid and the auto-resume backoff is not skipped.
 Job commands run with LD_PRELOAD removed (`env -u LD_PRELOAD`), so only opsd's clock moves;
 opsctl and the test run on the real clock.
 """
+import glob
 import json
 import os
 import unittest
 
 from reliability_support import FakeBotApi, Opsd, env_without_openclaw, write_openclaw_json
 
-LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+# Debian installs it under the multiarch directory (/usr/lib/<triplet>/faketime/).
+LIBFAKETIME = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))), "")
 UNFAKED = ["env", "-u", "LD_PRELOAD", "-u", "FAKETIME_TIMESTAMP_FILE"]
 HOURS_2 = 7200
 
@@ -91,7 +93,7 @@ def wait_probes(o, job_id, more):
                what="%d more probes of %s" % (more, job_id))
 
 
-@unittest.skipUnless(os.path.exists(LIBFAKETIME), "needs libfaketime (Debian package faketime)")
+@unittest.skipUnless(LIBFAKETIME, "needs libfaketime (Debian package faketime)")
 class BackwardStep(unittest.TestCase):
     def setUp(self):
         self.api = FakeBotApi()
@@ -127,7 +129,7 @@ class BackwardStep(unittest.TestCase):
         self.assertIn("wall clock stepped by -2h0m", o.stderr())
 
 
-@unittest.skipUnless(os.path.exists(LIBFAKETIME), "needs libfaketime (Debian package faketime)")
+@unittest.skipUnless(LIBFAKETIME, "needs libfaketime (Debian package faketime)")
 class StepWhileDown(unittest.TestCase):
     def setUp(self):
         self.o = FakedOpsd([])
@@ -145,7 +147,7 @@ class StepWhileDown(unittest.TestCase):
         self.assertIn("while opsd was down", o.stderr())
 
 
-@unittest.skipUnless(os.path.exists(LIBFAKETIME), "needs libfaketime (Debian package faketime)")
+@unittest.skipUnless(LIBFAKETIME, "needs libfaketime (Debian package faketime)")
 class ForwardStep(unittest.TestCase):
     def setUp(self):
         self.o = FakedOpsd([])
