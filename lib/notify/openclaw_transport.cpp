@@ -97,11 +97,17 @@ SendResult result_of(const CommandOutput& out, const OpenclawOptions& opts, bool
 }  // namespace
 
 std::string openclaw_message_id(std::string_view stdout_text) {
-  const std::size_t start = stdout_text.find_first_of("{[");
-  if (start == std::string_view::npos) return {};
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(stdout_text.substr(start), ec);
-  return ec ? std::string() : find_message_id(v);
+  // Log lines may come before or after the JSON: the first object that parses counts.
+  for (std::size_t start = stdout_text.find('{'); start != std::string_view::npos;
+       start = stdout_text.find('{', start + 1)) {
+    boost::json::parser p;
+    boost::system::error_code ec;
+    const std::string_view rest = stdout_text.substr(start);
+    p.write_some(rest.data(), rest.size(), ec);
+    if (ec) continue;
+    if (std::string id = find_message_id(p.release()); !id.empty()) return id;
+  }
+  return {};
 }
 
 std::vector<std::string> openclaw_argv(const std::string& binary, const Delivery& d) {

@@ -25,8 +25,9 @@ std::optional<std::string> find_openclaw_binary(
     const std::string& path_env,
     const std::vector<std::string>& fallbacks = kOpenclawFallbackPaths);
 
-// The id in the output of `openclaw message send --json` (the first "messageId" or
-// "message_id" in the JSON it prints); "" when there is none.
+// The id in the output of `openclaw message send --json`: the first "messageId" or
+// "message_id" in the first JSON object printed (log lines around it are skipped) that has
+// one; "" when there is none.
 std::string openclaw_message_id(std::string_view stdout_text);
 
 // `binary message send --channel telegram --target T --message M [--thread-id N] [--silent]

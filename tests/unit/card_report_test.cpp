@@ -100,3 +100,13 @@ TEST_CASE("card report: a run starts at the newest entry into starting or runnin
   rt.state = JobState::backoff;
   CHECK_FALSE(card_final(rt));
 }
+
+TEST_CASE("card report: reportEverySeconds refreshes an unchanged card", "[cards]") {
+  Policy p = test_policy();
+  p.report_every_seconds = 60;
+  Engine e = adopted(p);
+  CHECK(cards(e.on_probe_result("scan", running("1"), kT0 + 30'000)).empty());
+  const Step sign = e.on_probe_result("scan", running("1"), kT0 + 61'000);
+  REQUIRE(cards(sign).size() == 1);
+  CHECK(messages(sign).empty());
+}

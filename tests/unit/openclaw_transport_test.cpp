@@ -162,7 +162,7 @@ TEST_CASE("fallback: the Bot API delivers when the openclaw CLI fails", "[notify
   const auto r = send_one(ioc, t, "fallback text");
   CHECK(r.kind == SendResult::Kind::delivered);
   CHECK(r.error.empty());
-  CHECK(recorded_argv(dir).size() == 8);  // the CLI was tried first
+  CHECK(recorded_argv(dir).size() == 9);  // the CLI was tried first (routine: --silent)
   REQUIRE(server.requests.size() == 1);
   CHECK(server.requests[0].target == "/bot" + kToken + "/sendMessage");
   CHECK_THAT(server.requests[0].body, Catch::Contains("fallback text"));
@@ -180,7 +180,7 @@ TEST_CASE("fallback: a working openclaw CLI is used and the Bot API is not", "[n
                       std::make_unique<OpenclawTransport>(ioc.get_executor(), cli(bin)),
                       std::make_unique<opsd::TelegramTransport>(ioc.get_executor(), tg));
   CHECK(send_one(ioc, t, "via cli").kind == SendResult::Kind::delivered);
-  CHECK(recorded_argv(dir).back() == "via cli");
+  CHECK(recorded_argv(dir).at(7) == "via cli");
   CHECK(server.requests.empty());
 }
 
@@ -295,6 +295,7 @@ TEST_CASE("openclaw: an edit of a deleted message is edit_gone; not modified is 
 TEST_CASE("openclaw: the message id is found in the --json output or is empty", "[notify][cards]") {
   CHECK(opsd::openclaw_message_id(R"({"payload":{"messageId":"12"}})") == "12");
   CHECK(opsd::openclaw_message_id("log line\n{\"message_id\": 13}") == "13");
+  CHECK(opsd::openclaw_message_id("[gw] ok {not json\n{\"messageId\": 14} trailer") == "14");
   CHECK(opsd::openclaw_message_id("sent") == "");
   CHECK(opsd::openclaw_message_id("{not json") == "");
 }
