@@ -101,6 +101,9 @@ struct MetricsConfig {
   bool operator==(const MetricsConfig&) const = default;
 };
 
+// How a long job's progress is shown (notify.progress).
+enum class NotifyProgress { card, messages };
+
 // Top-level `notify` block (opsd's own).
 struct NotifyConfig {
   std::string target;  // chat id; empty = resolve from openclaw.json
@@ -108,6 +111,14 @@ struct NotifyConfig {
   std::string locale = "zh";   // "zh" | "en"
   bool silent_routine = true;  // routine messages with disable_notification
   HeartbeatConfig heartbeat;   // heartbeat [none]
+  // progress ["card"]: "card" = one live, edited message per long job; "messages" = a new
+  // message per report (the original tool).
+  NotifyProgress progress = NotifyProgress::card;
+  std::int64_t card_edit_seconds = 10;  // cardEditSeconds [10]: least gap between a card's edits
+  std::int64_t group_wait_seconds = 3;  // groupWaitSeconds [3]: sections within it: one message
+  std::string thread_id;                // threadId: forum topic of every message ("" = none)
+  std::string alerts_target;            // alerts.target: chat for alerts ("" = target)
+  std::string alerts_thread_id;         // alerts.threadId: topic for alerts ("" = see docs)
   bool operator==(const NotifyConfig&) const = default;
 };
 

@@ -13,6 +13,7 @@
 #include "config/job_loader.hpp"
 #include "config/json_fields.hpp"
 #include "config/metrics_loader.hpp"
+#include "config/notify_loader.hpp"
 #include "config/policy_loader.hpp"
 
 namespace opsd {
@@ -83,7 +84,10 @@ NotifyConfig read_notify(const json::value* v, Diagnostics& d) {
     return n;
   }
   const auto& o = v->get_object();
-  warn_unknown_keys(o, {"target", "channel", "locale", "silentRoutine", "heartbeat"}, "notify", d);
+  warn_unknown_keys(o,
+                    {"target", "channel", "locale", "silentRoutine", "heartbeat", "progress",
+                     "cardEditSeconds", "groupWaitSeconds", "threadId", "alerts"},
+                    "notify", d);
   if (const auto* t = member(o, "target"); t && !t->is_null()) {
     if (t->is_string())
       n.target = trim(t->get_string());
@@ -109,6 +113,7 @@ NotifyConfig read_notify(const json::value* v, Diagnostics& d) {
       d.error("notify.silentRoutine", "must be true or false");
   }
   n.heartbeat = read_heartbeat(member(o, "heartbeat"), d);
+  read_notify_delivery(o, n, d);
   return n;
 }
 

@@ -64,12 +64,24 @@ struct ReportSection {
   std::string progress_json;    // "- 进度" line rendered from it ("" = omitted)
   std::string action_required;  // "- ACTION REQUIRED" line ("" = omitted)
   std::string autorun;          // "- AUTORUN" line ("" = omitted)
+  // For a live card (engine/card_text.hpp); unset = not shown.
+  TimeMs started_at = 0;                  // when the run began (0 = unknown)
+  std::optional<double> progress_ratio;   // 0..1
+  std::optional<double> rate_per_second;  // progress units per second
+  std::optional<TimeMs> eta_at;           // when it should be done
 };
 
 // A report to deliver. `alert` messages break quiet hours and ring; routine ones are silent.
+// With `card`, the section is the new content of the job's live card (notify.progress
+// "card"): never an alert; `message` says whether it would have been a message of its own
+// with notify.progress "messages" (what a notifier that cannot edit sends); `final` closes
+// the card (the job ended: the next update sends a new card).
 struct Notify {
   ReportSection section;
   bool alert = false;
+  bool card = false;
+  bool message = true;
+  bool final = false;
 };
 
 using Action = std::variant<LaunchStart, LaunchProbe, LaunchStop, KillJob, LaunchOneShot, Notify>;
@@ -96,6 +108,9 @@ struct Outcome : Step {
 struct ReloadSummary : Step {
   std::vector<std::string> added, removed, changed;
 };
+
+struct ReportInput;
+enum class ReportKind;
 
 class Engine {
  public:
@@ -219,6 +234,10 @@ class Engine {
   // keep the last one).
   void report_long(const Job& job, JobRuntime& rt, const std::optional<std::string>& note,
                    TimeMs now, Actions& out);
+  // With notify.progress "card": the job's card update (engine/card_report.hpp) when there is
+  // one; false with "messages". `in`: report_long's input; `kind`: what it decided.
+  bool report_card(const Job& job, const JobRuntime& rt, const ReportInput& in, ReportKind kind,
+                   TimeMs now, Actions& out);
   struct Enqueued {
     std::string job_id;
     std::string item_id;
@@ -279,6 +298,9 @@ class Engine {
     TimeMs started_at = 0;
   };
   std::map<std::string, RunStart, std::less<>> direct_runs_;  // by job id, while it runs
+  // The report_digest each job's card last showed (not persisted: after a restart every card
+  // is refreshed once).
+  std::map<std::string, std::string, std::less<>> card_shown_;
   bool shutting_down_ = false;
   std::function<int(TimeMs)> local_minute_;
   std::vector<AuditEvent> audit_;  // recorded during the current call

@@ -1,6 +1,7 @@
 // Engine: long_running_read jobs — probes, stalls, auto-resume, start and stop.
 #include <algorithm>
 
+#include "engine/card_report.hpp"
 #include "engine/engine.hpp"
 #include "engine/job_report.hpp"
 #include "engine/report_policy.hpp"
@@ -142,7 +143,16 @@ void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std
   const ReportKind kind = decide_report(rt, job.policy, in, now);
   const bool note_new = note && !note->empty() && *note != rt.last_autorun_note;
   if (note) rt.last_autorun_note = *note;
+  // With cards: the card shows every change; a routine report is the card alone, the rest
+  // (alerts, reminders, recoveries, AUTORUN notes) are messages of their own besides it.
+  const std::size_t before = out.size();
+  const bool carded = report_card(job, rt, in, kind, now, out);
+  if (note_new && out.size() > before) std::get<Notify>(out.back()).message = false;
   if (kind == ReportKind::none && !note_new) return;
+  if (carded && kind == ReportKind::routine && !note_new) {
+    record_report(rt, in, kind, now);
+    return;
+  }
   if (is_alert(kind)) s.action_required = anomaly_action(job, rt, locale());
   if (kind == ReportKind::recovery) {
     const std::string what = recovery_info(rt.last_anomaly_key, locale());
@@ -151,6 +161,17 @@ void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std
   if (note_new) s.autorun = *note;
   record_report(rt, in, kind == ReportKind::none ? ReportKind::routine : kind, now);
   out.push_back(Notify{std::move(s), is_alert(kind)});
+}
+
+bool Engine::report_card(const Job& job, const JobRuntime& rt, const ReportInput& in,
+                         ReportKind kind, TimeMs /*now*/, Actions& out) {
+  if (config_.notify.progress != NotifyProgress::card) return false;
+  ReportSection s = long_job_section(job, rt);
+  if (is_alert(kind)) s.action_required = anomaly_action(job, rt, locale());
+  std::optional<Notify> card =
+      card_update(rt, std::move(s), in.digest, kind, in.quiet, card_shown_[job.id]);
+  if (card) out.push_back(std::move(*card));
+  return true;
 }
 
 Actions Engine::decide_start_launched(const std::string& job_id, std::optional<std::int64_t> pid,

@@ -54,6 +54,11 @@ void Engine::judge_exit(const Job& job, JobRuntime& rt, const std::optional<std:
     return;
   }
   e.crashed = true;
+  for (Action& a : reports)  // a live card shows the crash too (the alert is the message)
+    if (auto* n = std::get_if<Notify>(&a); n && n->card) {
+      n->message = false;
+      out.push_back(std::move(a));
+    }
   ReportSection s = crash_section(job, rt, e, now, locale());
   out.push_back(Notify{std::move(s), true});
 }

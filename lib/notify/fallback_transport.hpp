@@ -22,6 +22,9 @@ class FallbackTransport : public Transport {
   // The transports must outlive pending sends.
   void send(const std::string& chat_id, const std::string& text, bool silent,
             std::function<void(SendResult)> done) override;
+  // The same for a send or an edit; an edit fails over like a send (one bot, one chat).
+  void deliver(const Delivery& d, std::function<void(SendResult)> done) override;
+  bool can_edit() const override;
 
  private:
   boost::asio::any_io_executor ex_;

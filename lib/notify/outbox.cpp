@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "notify/outbox_cards.hpp"
 #include "notify/split_message.hpp"
 #include "util/utf8.hpp"
 
@@ -27,9 +28,18 @@ bool sent_before(const OutboxItem& a, const OutboxItem& b) {
   return a.seq < b.seq;
 }
 
-const OutboxItem* head(const OutboxState& s) {
-  const auto it = std::min_element(s.items.begin(), s.items.end(), sent_before);
-  return it == s.items.end() ? nullptr : &*it;
+// A card update waiting for its edit interval: no candidate for the head.
+bool paced(const OutboxItem& item, TimeMs now) {
+  return !item.card.empty() && item.not_before > now;
+}
+
+const OutboxItem* head(const OutboxState& s, TimeMs now) {
+  const OutboxItem* best = nullptr;
+  for (const OutboxItem& item : s.items) {
+    if (paced(item, now)) continue;
+    if (best == nullptr || sent_before(item, *best)) best = &item;
+  }
+  return best;
 }
 
 void erase(OutboxState& s, std::uint64_t seq) {
@@ -37,7 +47,7 @@ void erase(OutboxState& s, std::uint64_t seq) {
 }
 
 TimeMs due_at(const OutboxItem& item, const ChatPacer* pacer) {
-  TimeMs t = item.next_attempt_at;
+  TimeMs t = std::max(item.next_attempt_at, item.not_before);
   if (pacer != nullptr) t = std::max(t, pacer->ready_at(item.target));
   return t;
 }
@@ -95,15 +105,22 @@ OutboxDrops outbox_enqueue(OutboxState& s, const std::string& text, bool alert,
 }
 
 const OutboxItem* outbox_next_due(const OutboxState& s, TimeMs now, const ChatPacer* pacer) {
-  const OutboxItem* h = head(s);
+  const OutboxItem* h = head(s, now);
   if (h == nullptr || due_at(*h, pacer) > now) return nullptr;
   return h;
 }
 
-TimeMs outbox_next_attempt(const OutboxState& s, const ChatPacer* pacer) {
-  const OutboxItem* h = head(s);
-  if (h == nullptr) return 0;
-  return std::max<TimeMs>(due_at(*h, pacer), 1);
+TimeMs outbox_next_attempt(const OutboxState& s, const ChatPacer* pacer, TimeMs now) {
+  const OutboxItem* h = head(s, now);
+  bool any = h != nullptr;
+  TimeMs next = any ? due_at(*h, pacer) : 0;
+  for (const OutboxItem& item : s.items) {
+    if (!paced(item, now)) continue;
+    const TimeMs at = due_at(item, pacer);
+    if (!any || at < next) next = at;
+    any = true;
+  }
+  return any ? std::max<TimeMs>(next, 1) : 0;
 }
 
 TimeMs outbox_backoff(int attempts) {
@@ -140,6 +157,10 @@ OutboxOutcome outbox_on_result(OutboxState& s, std::uint64_t seq, const SendResu
       return OutboxOutcome::rescheduled;
     }
     case SendResult::Kind::permanent:
+      if (r.edit_gone && !item->card.empty() && !item->message_id.empty()) {
+        card_gone(s, *item, now);
+        return OutboxOutcome::resent;
+      }
       if (!r.migrate_to_chat_id.empty() && r.migrate_to_chat_id != item->target) {
         const std::string old_target = item->target;
         for (OutboxItem& other : s.items) {

@@ -53,14 +53,16 @@ OutboxDrops outbox_enqueue(OutboxState& s, const std::string& text, bool alert,
                            const std::string& target, TimeMs now);
 
 // The item to send now, or nullptr. The head is the oldest alert, else the oldest routine
-// report (alerts overtake routine reports; each kind keeps its order). Head-of-line: only the
-// head is ever due, when its next_attempt_at has come and, with a pacer, its chat has had no
-// message within kChatMinInterval.
+// report (alerts overtake routine reports; each kind keeps its order); a card update held for
+// its edit interval (not_before after `now`) is no candidate and holds up nothing.
+// Head-of-line: only the head is ever due, when its next_attempt_at and not_before have come
+// and, with a pacer, its chat has had no message within kChatMinInterval.
 const OutboxItem* outbox_next_due(const OutboxState& s, TimeMs now,
                                   const ChatPacer* pacer = nullptr);
 
-// When the head item becomes due (honouring the pacer if given); 0 = nothing pending.
-TimeMs outbox_next_attempt(const OutboxState& s, const ChatPacer* pacer = nullptr);
+// When the next item becomes due as of `now` (honouring the pacer if given); 0 = nothing
+// pending.
+TimeMs outbox_next_attempt(const OutboxState& s, const ChatPacer* pacer = nullptr, TimeMs now = 0);
 
 // What outbox_on_result did, so the caller can log once.
 enum class OutboxOutcome {
@@ -68,6 +70,7 @@ enum class OutboxOutcome {
   rescheduled,  // kept; next_attempt_at moved (429 or transient)
   retargeted,   // kept, due at once; every item for the old chat now has the migrated id
   dropped,      // permanent failure: removed
+  resent,       // a card's message can no longer be edited: kept, due at once as a new card
   unknown_seq,  // no item with that seq (nothing changed)
 };
 
@@ -76,7 +79,8 @@ enum class OutboxOutcome {
 // backoff 1 s, 2 s, 4 s, ... kOutboxMaxBackoff, shortened by up to 25% using `jitter_seed`
 // (any value; the caller passes a random number). A delivery ends an outage for its chat:
 // every other item for the same target is due at once and its backoff starts again from 1 s
-// (attempts counts the attempts since the last delivery to its chat).
+// (attempts counts the attempts since the last delivery to its chat). Card items also update
+// OutboxState::cards (notify/outbox_cards.hpp): a card whose message is gone is sent anew.
 OutboxOutcome outbox_on_result(OutboxState& s, std::uint64_t seq, const SendResult& r, TimeMs now,
                                std::uint32_t jitter_seed);
 

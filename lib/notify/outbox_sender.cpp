@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "notify/outbox_cards.hpp"
+#include "notify/outbox_group.hpp"
 #include "notify/redact.hpp"
 #include "state/clock_shift.hpp"
 
@@ -25,6 +27,20 @@ OutboxSender::OutboxSender(OutboxState initial, const Clock& clock, OutboxHooks 
 
 void OutboxSender::post(const std::string& text, bool alert) {
   note_drops(outbox_enqueue(state_, text, alert, "", clock_.now()));
+  persist();
+  pump();
+}
+
+void OutboxSender::post_grouped(const std::string& header, const std::string& body, bool alert,
+                                TimeMs window) {
+  note_drops(outbox_enqueue_grouped(state_, header, body, alert, "", clock_.now(), window));
+  persist();
+  pump();
+}
+
+void OutboxSender::post_card(const std::string& key, const std::string& text, bool final,
+                             TimeMs edit_interval) {
+  outbox_enqueue_card(state_, key, text, final, clock_.now(), edit_interval, in_flight_);
   persist();
   pump();
 }
@@ -50,41 +66,64 @@ void OutboxSender::pump() {
   const TimeMs now = clock_.now();
   const OutboxItem* item = outbox_next_due(state_, now, &pacer_);
   if (item == nullptr) {
-    const TimeMs next = outbox_next_attempt(state_, &pacer_);
+    const TimeMs next = outbox_next_attempt(state_, &pacer_, now);
     if (next > 0 && hooks_.wake) hooks_.wake(std::max<TimeMs>(next - now, 0));
     return;
   }
   OutboxRoute route = hooks_.route ? hooks_.route() : OutboxRoute{};
-  const std::string chat = item->target.empty() ? route.default_target : item->target;
+  for (OutboxItem& mine : state_.items)
+    if (mine.seq == item->seq) card_bind(state_, mine);
+  const std::string& fallback_chat =
+      item->alert && !route.alert_target.empty() ? route.alert_target : route.default_target;
+  const std::string chat = item->target.empty() ? fallback_chat : item->target;
   const std::uint64_t seq = item->seq;
   std::string problem = route.problem;
   if (problem.empty() && chat.empty())
     problem = "no Telegram target: set notify.target, --target or openclaw.json";
   if (problem.empty() && route.transport == nullptr) problem = "no way to send";
   if (!problem.empty()) {
-    finish(seq, chat, SendResult{SendResult::Kind::transient, 0, 0, "", problem});
+    SendResult r;
+    r.kind = SendResult::Kind::transient;
+    r.error = problem;
+    finish(seq, chat, std::move(r));
     return;
   }
   sending_ = true;
+  in_flight_ = seq;
   pacer_.record_send(item->target, now);
-  const bool silent = !item->alert && route.silent_routine;
-  spdlog::debug("message {} ({} bytes, {}, {}) to chat {}: attempt {}", seq, item->text.size(),
-                item->alert ? "alert" : "routine", silent ? "silent" : "with sound", chat,
-                item->attempts + 1);
-  route.transport->send(chat, item->text, silent,
-                        [this, seq, chat, secret = route.secret](SendResult r) {
-                          sending_ = false;
-                          r.error = redact_token(r.error, secret);
-                          finish(seq, chat, std::move(r));
-                        });
+  Delivery d;
+  d.chat_id = chat;
+  d.text = item->text;
+  d.silent = !item->alert && route.silent_routine;
+  d.thread_id = item->alert ? route.alert_thread_id : route.thread_id;
+  const bool cards = route.transport->can_edit();
+  if (cards) d.edit_message_id = item->message_id;
+  d.want_message_id = cards && !item->card.empty() && item->message_id.empty();
+  spdlog::debug("message {} ({} bytes, {}, {}{}) to chat {}: attempt {}", seq, item->text.size(),
+                item->alert ? "alert" : "routine", d.silent ? "silent" : "with sound",
+                d.edit_message_id.empty() ? "" : ", edit", chat, item->attempts + 1);
+  route.transport->deliver(d, [this, seq, chat, secret = route.secret](SendResult r) {
+    sending_ = false;
+    in_flight_ = 0;
+    r.error = redact_token(r.error, secret);
+    finish(seq, chat, std::move(r));
+  });
 }
 
 void OutboxSender::finish(std::uint64_t seq, const std::string& target, SendResult r) {
+  const auto it = std::find_if(state_.items.begin(), state_.items.end(),
+                               [seq](const OutboxItem& i) { return i.seq == seq; });
+  const OutboxItem sent = it == state_.items.end() ? OutboxItem{} : *it;
   const OutboxOutcome outcome =
       outbox_on_result(state_, seq, r, clock_.now(), static_cast<std::uint32_t>(rng_()));
   const std::string chat = target.empty() ? "(none)" : target;
   switch (outcome) {
+    case OutboxOutcome::resent:
+      spdlog::warn("message {}: card {} can no longer be edited ({}); sending a new card", seq,
+                   sent.card, r.error);
+      break;
     case OutboxOutcome::delivered:
+      card_delivered(state_, sent, target, r, clock_.now());
       spdlog::info("message {} delivered to chat {}", seq, chat);
       retry_note_.clear();
       if (state_.items.empty()) dropped_ = {};

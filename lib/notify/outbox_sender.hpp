@@ -22,6 +22,9 @@ namespace opsd {
 struct OutboxRoute {
   Transport* transport = nullptr;  // owned by whoever made the route; null with `problem`
   std::string default_target;      // the chat for items queued without one
+  std::string alert_target;        // the chat for alerts queued without one ("" = default)
+  std::string thread_id;           // forum topic of routine messages ("" = none)
+  std::string alert_thread_id;     // forum topic of alerts ("" = none)
   bool silent_routine = true;      // routine reports go without sound (notify.silentRoutine)
   std::string secret;              // redacted from every error kept or logged (the bot token)
   std::string problem;             // why nothing can be sent now ("" = it can)
@@ -51,6 +54,13 @@ class OutboxSender {
 
   // Queues `text` (split into pieces Telegram accepts) and persists it before returning.
   void post(const std::string& text, bool alert);
+  // Queues `header` + "\n\n" + `body`, held `window` ms; sections posted meanwhile with the
+  // same alert flag join it (body appended after a blank line) while it fits one Telegram
+  // message (notify/outbox_group.hpp). Persists before returning.
+  void post_grouped(const std::string& header, const std::string& body, bool alert, TimeMs window);
+  // Queues the new text of card `key` (notify/outbox_cards.hpp); edits of one card are at
+  // least `edit_interval` ms apart and a newer text replaces a pending one. Persists.
+  void post_card(const std::string& key, const std::string& text, bool final, TimeMs edit_interval);
   // Begins delivering (what a previous run left first). Before start() nothing is sent.
   void start();
   // Sends the head of the outbox when it is due, else asks `wake` for when it will be.
@@ -76,6 +86,7 @@ class OutboxSender {
   ChatPacer pacer_;  // in memory: after a restart pacing starts afresh
   bool started_ = false;
   bool sending_ = false;
+  std::uint64_t in_flight_ = 0;  // seq of the item being sent (0 = none)
   // The parts of state_.last_error, each kept by one kind of event.
   std::string drop_note_;     // messages dropped because the outbox was full
   std::string failure_note_;  // the last message dropped after a permanent failure

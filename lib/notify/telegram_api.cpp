@@ -1,5 +1,8 @@
 #include "notify/telegram_api.hpp"
 
+#include <charconv>
+#include <cstdint>
+
 #include <boost/json.hpp>
 
 namespace opsd {
@@ -22,6 +25,19 @@ std::string id_text(const json::value* v) {
   if (v->is_uint64()) return std::to_string(v->as_uint64());
   if (v->is_string()) return std::string(v->as_string());
   return {};
+}
+
+// A number when `id` is a decimal integer (as Telegram sends ids), else the string.
+json::value id_value(const std::string& id) {
+  std::int64_t n = 0;
+  const char* end = id.data() + id.size();
+  auto [ptr, ec] = std::from_chars(id.data(), end, n);
+  if (!id.empty() && ec == std::errc() && ptr == end) return n;
+  return json::string(id);
+}
+
+bool contains(std::string_view text, std::string_view what) {
+  return text.find(what) != std::string_view::npos;
 }
 
 }  // namespace
@@ -79,16 +95,38 @@ std::string host_header(const ApiEndpoint& ep) {
   return host;
 }
 
-std::string send_message_body(const std::string& chat_id, const std::string& text, bool silent) {
+std::string method_target(const ApiEndpoint& ep, std::string_view token, std::string_view method) {
+  return ep.path_prefix + "/bot" + std::string(token) + "/" + std::string(method);
+}
+
+std::string send_message_body(const std::string& chat_id, const std::string& text, bool silent,
+                              const std::string& thread_id) {
   json::object body;
   body["chat_id"] = chat_id;
   body["text"] = text;
-  body["disable_web_page_preview"] = true;
+  body["link_preview_options"] = json::object{{"is_disabled", true}};
   body["disable_notification"] = silent;
+  if (!thread_id.empty()) body["message_thread_id"] = id_value(thread_id);
   return json::serialize(body);
 }
 
-SendResult classify_telegram_response(int http_status, std::string_view body) {
+std::string edit_message_body(const std::string& chat_id, const std::string& message_id,
+                              const std::string& text) {
+  json::object body;
+  body["chat_id"] = chat_id;
+  body["message_id"] = id_value(message_id);
+  body["text"] = text;
+  body["link_preview_options"] = json::object{{"is_disabled", true}};
+  return json::serialize(body);
+}
+
+ApiRequest api_request(const Delivery& d) {
+  if (!d.edit_message_id.empty())
+    return {"editMessageText", edit_message_body(d.chat_id, d.edit_message_id, d.text)};
+  return {"sendMessage", send_message_body(d.chat_id, d.text, d.silent, d.thread_id)};
+}
+
+SendResult classify_telegram_response(int http_status, std::string_view body, bool edit) {
   SendResult r;
   r.http_status = http_status;
   boost::system::error_code ec;
@@ -102,12 +140,27 @@ SendResult classify_telegram_response(int http_status, std::string_view body) {
 
   if (http_status == 200 && ok != nullptr && ok->is_bool() && ok->as_bool()) {
     r.kind = SendResult::Kind::delivered;
+    const json::value* res = obj->if_contains("result");
+    if (res != nullptr && res->is_object())
+      r.message_id = id_text(res->as_object().if_contains("message_id"));
     return r;
   }
   const std::string reason = desc != nullptr && desc->is_string()
                                  ? std::string(desc->as_string())
                                  : (body.empty() ? "empty response" : excerpt(body));
   r.error = "HTTP " + std::to_string(http_status) + ": " + reason;
+  if (edit && http_status == 400 && contains(reason, "message is not modified")) {
+    r.kind = SendResult::Kind::delivered;
+    r.error.clear();
+    return r;
+  }
+  if (edit && http_status == 400 &&
+      (contains(reason, "message to edit not found") ||
+       contains(reason, "message can't be edited"))) {
+    r.kind = SendResult::Kind::permanent;
+    r.edit_gone = true;
+    return r;
+  }
   if (http_status == 429) {
     r.kind = SendResult::Kind::retry_after;
     r.retry_after_seconds = 5;

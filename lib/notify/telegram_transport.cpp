@@ -31,9 +31,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 struct Pending {
-  std::string chat_id;
-  std::string text;
-  bool silent = false;
+  Delivery d;
   std::function<void(SendResult)> done;
 };
 
@@ -174,13 +172,15 @@ class TelegramTransport::Impl : public std::enable_shared_from_this<Impl> {
 
   asio::awaitable<SendResult> send_one(const Pending& p) {
     if (config_error_) co_return transient(*config_error_);
-    http::request<http::string_body> req{http::verb::post, send_message_target(ep_, opts_.token),
-                                         11};
+    const ApiRequest api = api_request(p.d);
+    const bool edit = !p.d.edit_message_id.empty();
+    http::request<http::string_body> req{http::verb::post,
+                                         method_target(ep_, opts_.token, api.method), 11};
     req.set(http::field::host, host_header(ep_));
     req.set(http::field::user_agent, std::string("opsd/") + kVersion);
     req.set(http::field::content_type, "application/json");
     req.keep_alive(true);
-    req.body() = send_message_body(p.chat_id, p.text, p.silent);
+    req.body() = api.body;
     req.prepare_payload();
     for (int attempt = 0;; ++attempt) {
       const bool reused = tls_ || plain_;
@@ -196,7 +196,7 @@ class TelegramTransport::Impl : public std::enable_shared_from_this<Impl> {
       }
       if (!x.ec) {
         if (!x.keep_alive) reset_connection();
-        co_return classify_telegram_response(x.status, x.body);
+        co_return classify_telegram_response(x.status, x.body, edit);
       }
       reset_connection();
       if (reused && attempt == 0 && !x.response_started && is_stale_connection(x.ec)) continue;
@@ -277,7 +277,15 @@ TelegramTransport::~TelegramTransport() { impl_->stop(); }
 
 void TelegramTransport::send(const std::string& chat_id, const std::string& text, bool silent,
                              std::function<void(SendResult)> done) {
-  impl_->enqueue(Pending{chat_id, text, silent, std::move(done)});
+  Delivery d;
+  d.chat_id = chat_id;
+  d.text = text;
+  d.silent = silent;
+  deliver(d, std::move(done));
+}
+
+void TelegramTransport::deliver(const Delivery& d, std::function<void(SendResult)> done) {
+  impl_->enqueue(Pending{d, std::move(done)});
 }
 
 }  // namespace opsd

@@ -21,10 +21,10 @@ struct TelegramOptions {
   std::size_t max_body_bytes = 64 * 1024;    // larger responses fail as transient
 };
 
-// POST {apiRoot}/bot{token}/sendMessage with the JSON body of telegram_api.hpp. TLS verifies
-// the peer against the system store (plus ca_file) and the host name (SNI for names). One
-// keep-alive connection is reused across sends; sends are queued and go one at a time. A
-// reused connection that the server closed meanwhile is reopened once. Results are
+// POST {apiRoot}/bot{token}/sendMessage (or editMessageText) with the JSON body of
+// telegram_api.hpp. TLS verifies the peer against the system store (plus ca_file) and the host name
+// (SNI for names). One keep-alive connection is reused across sends; sends are queued and go one at
+// a time. A reused connection that the server closed meanwhile is reopened once. Results are
 // classified by classify_telegram_response; network, timeout and TLS failures are
 // transient. Single-threaded: call send() from the executor's thread.
 class TelegramTransport : public Transport {
@@ -37,6 +37,9 @@ class TelegramTransport : public Transport {
 
   void send(const std::string& chat_id, const std::string& text, bool silent,
             std::function<void(SendResult)> done) override;
+  // sendMessage, or editMessageText when d.edit_message_id is set (docs/notifications.md).
+  void deliver(const Delivery& d, std::function<void(SendResult)> done) override;
+  bool can_edit() const override { return true; }
 
  private:
   class Impl;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace opsd {
 
@@ -21,6 +22,18 @@ struct SendResult {
   std::int64_t retry_after_seconds = 0;  // for retry_after
   std::string migrate_to_chat_id;        // set when the group moved to a supergroup
   std::string error;                     // human-readable reason; never contains the token
+  std::string message_id;  // delivered new message: the id Telegram gave it ("" = not known)
+  bool edit_gone = false;  // permanent: the message to edit was deleted or can't be edited
+};
+
+// One request to Telegram: a new message, or a new text for a message sent before.
+struct Delivery {
+  std::string chat_id;
+  std::string text;
+  bool silent = false;           // without sound (a new message only; edits never ring)
+  std::string thread_id;         // forum topic (message_thread_id); "" = the chat itself
+  std::string edit_message_id;   // "" = send a new message; else edit this one's text
+  bool want_message_id = false;  // a new message whose id will be edited later (a card)
 };
 
 inline std::string_view to_string(SendResult::Kind k) {
@@ -45,6 +58,13 @@ class Transport {
   // transport must outlive every pending send.
   virtual void send(const std::string& chat_id, const std::string& text, bool silent,
                     std::function<void(SendResult)> done) = 0;
+  // As send(), with the topic and, where can_edit(), edits. The default ignores thread_id and
+  // is only ever given new messages (the outbox sends a card as a new message instead).
+  virtual void deliver(const Delivery& d, std::function<void(SendResult)> done) {
+    send(d.chat_id, d.text, d.silent, std::move(done));
+  }
+  // True when deliver() edits messages and reports the ids of the ones it sends.
+  virtual bool can_edit() const { return false; }
 };
 
 }  // namespace opsd

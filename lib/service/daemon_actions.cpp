@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "config/job_id.hpp"
+#include "engine/card_text.hpp"
 #include "engine/message_builder.hpp"
 #include "process/child_env.hpp"
 #include "process/log_writer.hpp"
@@ -71,6 +72,13 @@ void Daemon::dispatch(Step step, std::shared_ptr<Engine> dry, bool for_tick) {
   bool alert = false;
   for (Action& action : step.actions) {
     if (auto* n = std::get_if<Notify>(&action)) {
+      // A card update goes to a notifier that shows cards; elsewhere it is the message it
+      // would have been with notify.progress "messages", if any.
+      if (n->card && !dry && !(capture_ && for_tick) && notifier_->can_edit()) {
+        post_card(*n);
+        continue;
+      }
+      if (n->card && !n->message) continue;
       alert = alert || n->alert;
       sections.push_back(std::move(n->section));
     } else if (auto* p = std::get_if<LaunchProbe>(&action)) {
@@ -100,11 +108,25 @@ void Daemon::dispatch(Step step, std::shared_ptr<Engine> dry, bool for_tick) {
 
 void Daemon::post_sections(std::vector<ReportSection> sections, bool alert) {
   if (sections.empty()) return;
-  std::string text = redact_secrets(
-      build_message(sections, clock_.now(), engine_->config().notify.locale, clock_), secrets_);
+  const NotifyConfig& notify = engine_->config().notify;
+  const std::string header = build_message({}, clock_.now(), notify.locale, clock_);
+  std::string body;
+  for (const ReportSection& s : sections)
+    body += (body.empty() ? "" : "\n\n") + render_section(s, notify.locale);
   spdlog::info("{} message: {} section(s)", alert ? "alert" : "routine", sections.size());
   ++(alert ? metrics_.messages_alert_total : metrics_.messages_routine_total);
-  notifier_->post(text, alert);
+  notifier_->post_grouped(header, redact_secrets(body, secrets_), alert,
+                          seconds(notify.group_wait_seconds));
+}
+
+void Daemon::post_card(const Notify& card) {
+  const NotifyConfig& notify = engine_->config().notify;
+  const std::string text =
+      redact_secrets(render_card(card.section, card.final, clock_.now(), notify.locale,
+                                 [this](TimeMs t) { return clock_.local_minute_of_day(t); }),
+                     secrets_);
+  spdlog::info("card {}: {}", card.section.job_id, card.final ? "final" : "update");
+  notifier_->post_card(card.section.job_id, text, card.final, seconds(notify.card_edit_seconds));
 }
 
 void Daemon::launch_start(const std::string& job_id) {

@@ -120,6 +120,8 @@ class Daemon {
   void kill_job(const KillJob& a);
   void launch_one_shot(const LaunchOneShot& a);
   void post_sections(std::vector<ReportSection> sections, bool alert);
+  // A live card's new text (notify.progress "card") to the notifier.
+  void post_card(const Notify& card);
   std::vector<std::string> env_for(const Job& job) const;
   std::string log_path(const std::string& job_id) const;
   // Writes the step's audit events, schedules a state write when it changed the state, and

@@ -56,6 +56,12 @@ OutboxRoute DeliveryRoutes::route() {
   OutboxRoute r;
   r.default_target = telegram.target;
   r.silent_routine = notify.silent_routine;
+  r.thread_id = notify.thread_id;
+  r.alert_target = notify.alerts_target;
+  // Alerts in another chat are not in this chat's topic unless alerts.threadId says so.
+  r.alert_thread_id = !notify.alerts_thread_id.empty() ? notify.alerts_thread_id
+                      : notify.alerts_target.empty()   ? notify.thread_id
+                                                       : "";
   r.secret = telegram.token;
   if (telegram.target.empty()) {
     r.problem = "no Telegram target: set notify.target, --target or openclaw.json";

@@ -52,6 +52,15 @@ class OutboxNotifier final : public Notifier {
  public:
   explicit OutboxNotifier(OutboxSender& outbox) : outbox_(outbox) {}
   void post(const std::string& text, bool alert) override { outbox_.post(text, alert); }
+  void post_grouped(const std::string& header, const std::string& body, bool alert,
+                    TimeMs window) override {
+    outbox_.post_grouped(header, body, alert, window);
+  }
+  bool can_edit() const override { return true; }
+  void post_card(const std::string& key, const std::string& text, bool final,
+                 TimeMs edit_interval) override {
+    outbox_.post_card(key, text, final, edit_interval);
+  }
   std::string describe() const override {
     return "telegram (openclaw CLI, then Bot API), outbox " + std::to_string(outbox_.pending());
   }

@@ -142,6 +142,22 @@ struct OutboxItem {
   int attempts = 0;
   TimeMs next_attempt_at = 0;
   std::string last_error;
+  // Held until then (0 = not held): a group window (notify.groupWaitSeconds) or a card's edit
+  // interval (notify.cardEditSeconds). Persisted as `notBefore`; absent in older files.
+  TimeMs not_before = 0;
+  bool group = false;       // more sections may join it until not_before (`group`)
+  std::string card;         // the live card it updates (its job id; "" = a plain message)
+  std::string message_id;   // the card's message to edit ("" = send a new card) (`messageId`)
+  bool card_final = false;  // the card's last text: once delivered the card is closed
+};
+
+// A live card (one Telegram message per job that is edited, docs/notifications.md).
+struct CardRecord {
+  std::string chat;        // where it was sent
+  std::string message_id;  // Telegram's message id
+  TimeMs last_at = 0;      // last delivered send or edit (the edit interval counts from it)
+
+  bool operator==(const CardRecord&) const = default;
 };
 
 // A one-time approval of a write job (docs/write-jobs.md).
@@ -184,11 +200,14 @@ struct WriteChain {
 };
 
 // The messages waiting for delivery, persisted in the same file as State (keys `outbox`,
-// `nextOutboxSeq`, `outboxLastError`). Written only by the outbox (notify/outbox_sender.hpp).
+// `nextOutboxSeq`, `outboxLastError`, `outboxCards`). Written only by the outbox
+// (notify/outbox_sender.hpp).
 struct OutboxState {
   std::vector<OutboxItem> items;  // in seq order
   std::uint64_t next_seq = 1;
   std::string last_error;  // what went wrong last (drops, delivery errors); "" = nothing
+  // Open cards by card key (job id); persisted as `outboxCards`, absent in older files.
+  std::map<std::string, CardRecord, std::less<>> cards;
 };
 
 // The engine's part of the state file (engine/engine.hpp is its only writer).

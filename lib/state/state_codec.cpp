@@ -195,16 +195,43 @@ QueueItem decode_queue_item(const json::object& o) {
   return q;
 }
 
+// The keys of cards and groups are written only when set: a plain message reads as before.
 json::object encode_outbox_item(const OutboxItem& m, const json::storage_ptr& sp) {
-  return json::object({{"seq", m.seq},
-                       {"text", m.text},
-                       {"alert", m.alert},
-                       {"target", m.target},
-                       {"createdAt", m.created_at},
-                       {"attempts", m.attempts},
-                       {"nextAttemptAt", m.next_attempt_at},
-                       {"lastError", m.last_error}},
-                      sp);
+  json::object o({{"seq", m.seq},
+                  {"text", m.text},
+                  {"alert", m.alert},
+                  {"target", m.target},
+                  {"createdAt", m.created_at},
+                  {"attempts", m.attempts},
+                  {"nextAttemptAt", m.next_attempt_at},
+                  {"lastError", m.last_error}},
+                 sp);
+  if (m.not_before != 0) o["notBefore"] = m.not_before;
+  if (m.group) o["group"] = true;
+  if (!m.card.empty()) o["card"] = m.card;
+  if (!m.message_id.empty()) o["messageId"] = m.message_id;
+  if (m.card_final) o["cardFinal"] = true;
+  return o;
+}
+
+json::object encode_cards(const std::map<std::string, CardRecord, std::less<>>& cards,
+                          const json::storage_ptr& sp) {
+  json::object o(sp);
+  for (const auto& [key, c] : cards)
+    o[key] =
+        json::object({{"chat", c.chat}, {"messageId", c.message_id}, {"lastAt", c.last_at}}, sp);
+  return o;
+}
+
+std::map<std::string, CardRecord, std::less<>> decode_cards(const json::object& top) {
+  std::map<std::string, CardRecord, std::less<>> out;
+  if (const json::object* cards = object_at(top, "outboxCards"))
+    for (const auto& [key, v] : *cards)
+      if (const json::object* c = v.if_object()) {
+        CardRecord r{get_string(*c, "chat"), get_string(*c, "messageId"), get_time(*c, "lastAt")};
+        if (!key.empty() && !r.message_id.empty()) out.emplace(std::string(key), std::move(r));
+      }
+  return out;
 }
 
 OutboxItem decode_outbox_item(const json::object& o) {
@@ -217,6 +244,11 @@ OutboxItem decode_outbox_item(const json::object& o) {
   m.attempts = std::max(get_int32(o, "attempts"), 0);
   m.next_attempt_at = get_time(o, "nextAttemptAt");
   m.last_error = get_string(o, "lastError");
+  m.not_before = get_time(o, "notBefore");
+  m.group = get_bool(o, "group");
+  m.card = get_string(o, "card");
+  m.message_id = get_string(o, "messageId");
+  m.card_final = get_bool(o, "cardFinal");
   return m;
 }
 
@@ -286,6 +318,7 @@ json::value encode_state(const State& s, const OutboxState& outbox) {
   o["outbox"] = encode_list(outbox.items, encode_outbox_item, sp);
   o["nextOutboxSeq"] = outbox.next_seq;
   o["outboxLastError"] = outbox.last_error;
+  if (!outbox.cards.empty()) o["outboxCards"] = encode_cards(outbox.cards, sp);
   o["approvals"] = encode_list(s.approvals, encode_approval, sp);
   o["writeChains"] = state_detail::encode_write_chains(s.write_chains, sp);
   o[state_detail::kOpsdUpdatedAt] = o["updatedAt"];
@@ -327,6 +360,7 @@ OutboxState decode_outbox(const json::value& v) {
   std::uint64_t next_seq = out.items.empty() ? 1 : out.items.back().seq + 1;
   out.next_seq = std::max(get_u64(*o, "nextOutboxSeq", 1), next_seq);
   out.last_error = get_string(*o, "outboxLastError");
+  out.cards = decode_cards(*o);
   return out;
 }
 

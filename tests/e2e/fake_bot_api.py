@@ -1,8 +1,11 @@
 """A stand-in for the Telegram Bot API on loopback, for end-to-end tests (docs/notifications.md).
 
-It records every request (method, path, headers, JSON body, arrival time, the status it
-answered) and answers from a script: each request takes the next scripted response, and
-once the script is used up every request gets 200 {"ok": true}. It speaks plain HTTP or,
+It records every request (method, path, api_method such as "sendMessage", headers, JSON body,
+arrival time, the status it answered) and answers from a script: each request takes the next
+scripted response, and once the script is used up sendMessage gets 200 with a new
+message_id (1, 2, 3, ...; message_thread_id echoed), editMessageText 200 with the edited
+message, unless edits were scripted (script_edits) or the message deleted (delete_message):
+then "Bad Request: message to edit not found". It speaks plain HTTP or,
 given a certificate and key, HTTPS. stop() closes the listening socket and every open
 connection (so a client's kept-alive connection dies too); start() again binds the same
 port. Standard library only.
@@ -22,6 +25,17 @@ HANG = (None, None)
 
 def ok():
     return (200, {"ok": True, "result": {"message_id": 1, "date": int(time.time())}})
+
+
+def not_modified():
+    return (400, {"ok": False, "error_code": 400,
+                  "description": "Bad Request: message is not modified: specified new message "
+                                 "content and reply markup are exactly the same"})
+
+
+def edit_not_found():
+    return (400, {"ok": False, "error_code": 400,
+                  "description": "Bad Request: message to edit not found"})
 
 
 def too_many_requests(retry_after):
@@ -84,9 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw.decode("utf-8"))
         except ValueError:
             body = None
-        status, payload = owner._next_response()
-        owner._record({"method": "POST", "path": self.path, "headers": dict(self.headers),
-                       "body": body, "raw": raw, "at": time.time(), "status": status})
+        api_method = self.path.rsplit("/", 1)[-1]
+        status, payload = owner._next_response(api_method, body)
+        owner._record({"method": "POST", "path": self.path, "api_method": api_method,
+                       "headers": dict(self.headers), "body": body, "raw": raw,
+                       "at": time.time(), "status": status})
         if status is None:
             owner._stopping.wait()
             self.close_connection = True
@@ -113,6 +129,9 @@ class FakeBotApi:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._script = []
+        self._edit_script = []
+        self._deleted = set()
+        self._next_message_id = 1
         self._requests = []
         self._tls_failures = []
         self._conns = set()
@@ -156,9 +175,20 @@ class FakeBotApi:
         with self._lock:
             self._script.extend(responses)
 
-    def requests(self):
+    def script_edits(self, *responses):
+        """Queues answers for the next editMessageText requests only (before script())."""
         with self._lock:
-            return list(self._requests)
+            self._edit_script.extend(responses)
+
+    def delete_message(self, message_id):
+        """From now on every edit of `message_id` answers "message to edit not found"."""
+        with self._lock:
+            self._deleted.add(int(message_id))
+
+    def requests(self, api_method=None):
+        with self._lock:
+            return [r for r in self._requests
+                    if api_method is None or r.get("api_method") == api_method]
 
     def delivered(self):
         """Requests answered 200."""
@@ -180,9 +210,34 @@ class FakeBotApi:
             return list(self._requests)
 
     # --- internals ---------------------------------------------------------------------
-    def _next_response(self):
+    def _next_response(self, api_method="sendMessage", body=None):
         with self._lock:
-            return self._script.pop(0) if self._script else ok()
+            if api_method == "editMessageText" and self._edit_script:
+                return self._edit_script.pop(0)
+            if self._script:
+                return self._script.pop(0)
+            body = body if isinstance(body, dict) else {}
+            if api_method == "editMessageText":
+                try:
+                    mid = int(body.get("message_id"))
+                except (TypeError, ValueError):
+                    mid = None
+                if mid is None or mid in self._deleted or mid >= self._next_message_id:
+                    return edit_not_found()
+                return (200, {"ok": True, "result": self._message(mid, body)})
+            if api_method == "sendMessage":
+                mid = self._next_message_id
+                self._next_message_id += 1
+                return (200, {"ok": True, "result": self._message(mid, body)})
+            return (200, {"ok": True, "result": True})
+
+    @staticmethod
+    def _message(mid, body):
+        msg = {"message_id": mid, "date": int(time.time()),
+               "chat": {"id": body.get("chat_id")}, "text": body.get("text")}
+        if "message_thread_id" in body:
+            msg["message_thread_id"] = body["message_thread_id"]
+        return msg
 
     def _record(self, req):
         with self._cond:

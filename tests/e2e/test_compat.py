@@ -88,7 +88,8 @@ class Upgrade(NotifyTestCase):
         for r in ("r1", "r2", "r3"):
             jobs.append({"id": r, "kind": "one_shot_read", "risk": "read_only", "enabled": True,
                          "cwd": o.work, "commands": {"run": ["true"]}})
-        o.write_config(jobs)
+        # Reports as the original sent them (cards are new: each running job would get one).
+        o.write_config(jobs, notify={"progress": "messages"})
         o.start(print_only=False)
 
         # The one stall the original had not alerted is alerted at once: its clock continued.
@@ -101,9 +102,9 @@ class Upgrade(NotifyTestCase):
         o.wait_for(lambda: all(o.job(j)["probe"]["at"] for j in ("done", "prog", "stuck")),
                    what="every job probed")
         # Nothing else was sent: a canary alert is the very next message.
-        o.write_config(jobs + [{"id": "canary", "kind": "one_shot_read", "risk": "read_only",
-                                "enabled": True, "cwd": o.work,
-                                "commands": {"run": ["sh", "-c", "echo 'ALERT canary'"]}}])
+        canary = {"id": "canary", "kind": "one_shot_read", "risk": "read_only", "enabled": True,
+                  "cwd": o.work, "commands": {"run": ["sh", "-c", "echo 'ALERT canary'"]}}
+        o.write_config(jobs + [canary], notify={"progress": "messages"})
         self.assertEqual(o.ctl("reload").returncode, 0)
         self.assertEqual(o.ctl("run", "canary").returncode, 0)
         got = api.wait_requests(2, timeout=30)

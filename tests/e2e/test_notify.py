@@ -125,12 +125,12 @@ class BotApiDelivery(NotifyTestCase):
         self.assertEqual(req["path"], "/bot%s/sendMessage" % TOKEN)
         self.assertEqual(req["headers"].get("Content-Type"), "application/json")
         body = req["body"]
-        self.assertEqual(set(body), {"chat_id", "text", "disable_web_page_preview",
+        self.assertEqual(set(body), {"chat_id", "text", "link_preview_options",
                                      "disable_notification"})
         self.assertEqual(body["chat_id"], CHAT)  # tg: prefix removed
         self.assertIn(ALERT_TEXT, body["text"])
         self.assertIn("Ops", body["text"].splitlines()[0])
-        self.assertIs(body["disable_web_page_preview"], True)
+        self.assertEqual(body["link_preview_options"], {"is_disabled": True})
         self.assertIs(body["disable_notification"], False)  # alerts ring
         self.wait_outbox_empty(o)
         s = o.status()

@@ -44,7 +44,10 @@ class RecordingTransport final : public opsd::Transport {
             std::function<void(opsd::SendResult)> done) override {
     sent_->push_back(text);
     asio::post(ex_, [done] {
-      done(opsd::SendResult{opsd::SendResult::Kind::delivered, 200, 0, "", ""});
+      opsd::SendResult r;
+      r.kind = opsd::SendResult::Kind::delivered;
+      r.http_status = 200;
+      done(r);
     });
   }
 

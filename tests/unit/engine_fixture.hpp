@@ -58,8 +58,11 @@ inline Job write_job(const std::string& id, const std::string& verify_id,
   return j;
 }
 
+// Reports as messages (notify.progress "messages"): what most engine tests decide about.
+// card_report_test.cpp covers cards.
 inline Config config_of(std::vector<Job> jobs) {
   Config c;
+  c.notify.progress = NotifyProgress::messages;
   c.defaults = test_policy();
   c.jobs = std::move(jobs);
   return c;

@@ -107,7 +107,8 @@ TEST_CASE("openclaw: a send runs `openclaw message send` with the target and tex
   CHECK(r.kind == SendResult::Kind::delivered);
   CHECK(r.error.empty());
   CHECK(recorded_argv(dir) == std::vector<std::string>{"message", "send", "--channel", "telegram",
-                                                       "--target", "42", "--message", text});
+                                                       "--target", "42", "--message", text,
+                                                       "--silent"});
 }
 
 TEST_CASE("openclaw: a failing CLI is transient with the end of its stderr", "[notify]") {
@@ -161,7 +162,7 @@ TEST_CASE("fallback: the Bot API delivers when the openclaw CLI fails", "[notify
   const auto r = send_one(ioc, t, "fallback text");
   CHECK(r.kind == SendResult::Kind::delivered);
   CHECK(r.error.empty());
-  CHECK(recorded_argv(dir).size() == 8);  // the CLI was tried first
+  CHECK(recorded_argv(dir).size() == 9);  // the CLI was tried first (routine: --silent)
   REQUIRE(server.requests.size() == 1);
   CHECK(server.requests[0].target == "/bot" + kToken + "/sendMessage");
   CHECK_THAT(server.requests[0].body, Catch::Contains("fallback text"));
@@ -179,7 +180,7 @@ TEST_CASE("fallback: a working openclaw CLI is used and the Bot API is not", "[n
                       std::make_unique<OpenclawTransport>(ioc.get_executor(), cli(bin)),
                       std::make_unique<opsd::TelegramTransport>(ioc.get_executor(), tg));
   CHECK(send_one(ioc, t, "via cli").kind == SendResult::Kind::delivered);
-  CHECK(recorded_argv(dir).back() == "via cli");
+  CHECK(recorded_argv(dir).at(7) == "via cli");
   CHECK(server.requests.empty());
 }
 
@@ -221,4 +222,80 @@ TEST_CASE("fallback: without the CLI the Bot API is used; with neither, transien
   REQUIRE(run_until(ioc, [&] { return got.has_value(); }));
   CHECK(got->kind == SendResult::Kind::transient);
   CHECK_THAT(got->error, Catch::Contains("no way to send"));
+}
+
+namespace {
+
+SendResult deliver_one(boost::asio::io_context& ioc, opsd::Transport& t, const opsd::Delivery& d) {
+  std::optional<SendResult> got;
+  t.deliver(d, [&](SendResult r) { got = std::move(r); });
+  REQUIRE(run_until(ioc, [&] { return got.has_value(); }));
+  return *got;
+}
+
+}  // namespace
+
+TEST_CASE("openclaw: a card is sent with --json and its messageId comes back", "[notify][cards]") {
+  TempDir dir;
+  const std::string bin = recording_openclaw(
+      dir, "echo '[telegram] sending'\necho '{\"ok\":true,\"result\":{\"messageId\":\"77\"}}'\n");
+  boost::asio::io_context ioc;
+  OpenclawTransport t(ioc.get_executor(), cli(bin));
+  CHECK(t.can_edit());
+  opsd::Delivery d;
+  d.chat_id = "42";
+  d.text = "card";
+  d.silent = true;
+  d.thread_id = "9";
+  d.want_message_id = true;
+  const SendResult r = deliver_one(ioc, t, d);
+  CHECK(r.kind == SendResult::Kind::delivered);
+  CHECK(r.message_id == "77");
+  CHECK(recorded_argv(dir) == std::vector<std::string>{"message", "send", "--channel", "telegram",
+                                                       "--target", "42", "--message", "card",
+                                                       "--thread-id", "9", "--silent", "--json"});
+}
+
+TEST_CASE("openclaw: an edit runs `openclaw message edit` with the message id", "[notify][cards]") {
+  TempDir dir;
+  const std::string bin = recording_openclaw(dir, "exit 0\n");
+  boost::asio::io_context ioc;
+  OpenclawTransport t(ioc.get_executor(), cli(bin));
+  opsd::Delivery d;
+  d.chat_id = "42";
+  d.text = "new text";
+  d.edit_message_id = "77";
+  CHECK(deliver_one(ioc, t, d).kind == SendResult::Kind::delivered);
+  CHECK(recorded_argv(dir) == std::vector<std::string>{"message", "edit", "--channel", "telegram",
+                                                       "--target", "42", "--message-id", "77",
+                                                       "--message", "new text"});
+}
+
+TEST_CASE("openclaw: an edit of a deleted message is edit_gone; not modified is delivered",
+          "[notify][cards]") {
+  TempDir dir;
+  boost::asio::io_context ioc;
+  opsd::Delivery d;
+  d.chat_id = "42";
+  d.text = "t";
+  d.edit_message_id = "77";
+  const std::string gone =
+      dir.script("openclaw", "echo 'Error: Bad Request: message to edit not found' >&2\nexit 1\n");
+  OpenclawTransport t(ioc.get_executor(), cli(gone));
+  const SendResult r = deliver_one(ioc, t, d);
+  CHECK(r.kind == SendResult::Kind::permanent);
+  CHECK(r.edit_gone);
+  TempDir other;
+  const std::string same =
+      other.script("openclaw", "echo 'Error: Bad Request: message is not modified' >&2\nexit 1\n");
+  OpenclawTransport t2(ioc.get_executor(), cli(same));
+  CHECK(deliver_one(ioc, t2, d).kind == SendResult::Kind::delivered);
+}
+
+TEST_CASE("openclaw: the message id is found in the --json output or is empty", "[notify][cards]") {
+  CHECK(opsd::openclaw_message_id(R"({"payload":{"messageId":"12"}})") == "12");
+  CHECK(opsd::openclaw_message_id("log line\n{\"message_id\": 13}") == "13");
+  CHECK(opsd::openclaw_message_id("[gw] ok {not json\n{\"messageId\": 14} trailer") == "14");
+  CHECK(opsd::openclaw_message_id("sent") == "");
+  CHECK(opsd::openclaw_message_id("{not json") == "");
 }

@@ -191,3 +191,36 @@ TEST_CASE("queue item statuses are a closed set that round-trips by name", "[sta
   // Written in the original's word, so a rollback to ops-monitor.py reads it as refused.
   CHECK(opsd::encode_state(*decoded, {}).at("queue").at(0).at("status") == "blocked");
 }
+
+TEST_CASE("card updates and open cards round-trip; a file without them has none",
+          "[state_codec][cards]") {
+  opsd::OutboxState outbox;
+  opsd::OutboxItem edit;
+  edit.seq = 3;
+  edit.text = "card v2";
+  edit.card = "scan";
+  edit.message_id = "501";
+  edit.not_before = kNow + 10'000;
+  edit.card_final = true;
+  opsd::OutboxItem group;
+  group.seq = 4;
+  group.text = "H\n\na";
+  group.group = true;
+  group.not_before = kNow + 3'000;
+  outbox.items = {edit, group};
+  outbox.next_seq = 5;
+  outbox.cards["scan"] = opsd::CardRecord{"42", "501", kNow};
+  const json::value v = opsd::encode_state(State{}, outbox);
+  const opsd::OutboxState back = opsd::decode_outbox(json::parse(json::serialize(v)));
+  REQUIRE(back.items.size() == 2);
+  CHECK(back.items[0].card == "scan");
+  CHECK(back.items[0].message_id == "501");
+  CHECK(back.items[0].not_before == kNow + 10'000);
+  CHECK(back.items[0].card_final);
+  CHECK(back.items[1].group);
+  CHECK(back.items[1].card.empty());
+  CHECK(back.cards == outbox.cards);
+  // A plain message is written with the keys it always had.
+  CHECK_FALSE(v.at("outbox").at(1).as_object().contains("card"));
+  CHECK(opsd::decode_outbox(json::parse(R"({"outbox": []})")).cards.empty());
+}

@@ -130,7 +130,8 @@ TEST_CASE("telegram: a send POSTs the Bot API JSON to /bot<token>/sendMessage", 
   const json::value body = json::parse(req.body);
   CHECK(body.at("chat_id") == "42");
   CHECK(body.at("text") == "进度: 50% ✅");
-  CHECK(body.at("disable_web_page_preview") == true);
+  CHECK(body.at("link_preview_options").at("is_disabled") == true);
+  CHECK_FALSE(body.as_object().contains("disable_web_page_preview"));
   CHECK(body.at("disable_notification") == true);
   CHECK(json::parse(server.requests[1].body).at("disable_notification") == false);
 }
