@@ -50,7 +50,9 @@ void shift_durations(OutboxState& outbox, TimeMs delta) {
   for (OutboxItem& item : outbox.items) {
     shift_time(item.created_at, delta);
     shift_time(item.next_attempt_at, delta);
+    shift_time(item.not_before, delta);  // group window or card edit interval
   }
+  for (auto& [job, card] : outbox.cards) shift_time(card.last_at, delta);  // cardEditSeconds
 }
 
 TimeMs restart_step(TimeMs saved_at, TimeMs now, TimeMs threshold) {
