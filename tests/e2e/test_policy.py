@@ -1,10 +1,13 @@
 """Supervision policies (docs/engine.md): growing auto-resume backoff, restart on stall, mute."""
+import calendar
 import json
 import os
+import shutil
+import subprocess
 import time
 import unittest
 
-from opsd_harness import Opsd, write_script
+from opsd_harness import SOURCE_DIR, Opsd, write_script
 
 # Crashes at once on every start; records each start's time (s, float) in crash.starts.
 CRASH_START = """#!/usr/bin/env python3
@@ -211,7 +214,9 @@ class Mute(unittest.TestCase):
     def test_unmute_and_unknown_jobs(self):
         o = self.o
         self.assertEqual(o.ctl("mute", "loudjob").returncode, 0)
-        self.assertIsNotNone(o.job("loudjob")["muted"])
+        until = o.job("loudjob")["muted"]["until"]  # without --for: one hour
+        left = calendar.timegm(time.strptime(until, "%Y-%m-%dT%H:%M:%SZ")) - time.time()
+        self.assertTrue(3500 < left <= 3600, until)
         r = o.ctl("unmute", "loudjob")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIsNone(o.job("loudjob")["muted"])
@@ -221,6 +226,31 @@ class Mute(unittest.TestCase):
         r = o.ctl("mute", "loudjob", "--for", "soon")
         self.assertEqual(r.returncode, 2)
         self.assertIn("--for", r.stderr)
+
+
+class MuteCompletion(unittest.TestCase):
+    def test_bash_completes_mute_unmute_their_options_and_job_ids(self):
+        if shutil.which("bash") is None:
+            self.skipTest("bash not found")
+        script = os.path.join(SOURCE_DIR, "completions", "opsctl.bash")
+        o = Opsd([])
+        self.addCleanup(o.close)
+        o.write_config([long_job(o, "scan-photos", ["true"], ["true"])])
+
+        def complete(*words):
+            prog = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '
+                    '_opsctl; printf "%s\\n" "${COMPREPLY[@]}"')
+            r = subprocess.run(["bash", "-c", prog, "bash", script, "opsctl"] + list(words),
+                               capture_output=True, text=True, timeout=10,
+                               env=dict(os.environ, OPENCLAW_STATE_DIR=o.state_dir))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return sorted(x for x in r.stdout.split("\n") if x)
+        self.assertEqual(complete("mu"), ["mute"])
+        self.assertEqual(complete("unm"), ["unmute"])
+        self.assertIn("--for", complete("mute", "--"))
+        self.assertIn("--note", complete("mute", "--"))
+        self.assertEqual(complete("mute", "scan"), ["scan-photos"])
+        self.assertEqual(complete("unmute", "scan"), ["scan-photos"])
 
 
 if __name__ == "__main__":
