@@ -143,7 +143,9 @@ Engine crashing_engine(int max_resumes) {
   job.policy.auto_resume_backoff_seconds = 60;
   job.policy.auto_resume_backoff_max_seconds = 600;
   job.policy.max_auto_resumes = max_resumes;
-  Engine e(config_of({job}), State{});
+  Config c = config_of({job});
+  c.notify.locale = "en";
+  Engine e(c, State{});
   REQUIRE(e.request_start("scan", false, kT0).ok());
   (void)e.on_start_launched("scan", 4242, "", kT0);
   return e;
