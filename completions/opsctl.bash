@@ -23,7 +23,7 @@ _opsctl() {
   local cur prev cmd="" i
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD - 1]}"
-  local commands="status tick start stop run approve enqueue reload logs audit validate-config selftest version"
+  local commands="status tick start stop run approve enqueue mute unmute reload logs audit validate-config selftest version"
   local global="--socket --state-dir --config-file --json --help"
 
   case "$prev" in
@@ -65,6 +65,7 @@ _opsctl() {
     run) opts="--dry-run --wait --timeout --timeout-seconds" ;;
     approve) opts="--ttl --note" ;;
     enqueue) opts="--not-before" ;;
+    mute) opts="--for --note" ;;
     logs) opts="-n --lines -f --follow" ;;
     audit) opts="-n --lines" ;;
     selftest) opts="--target" ;;
@@ -75,7 +76,7 @@ _opsctl() {
   fi
   ((positionals > 0)) && return
   case "$cmd" in
-    status | start | stop | run | approve | enqueue | logs)
+    status | start | stop | run | approve | enqueue | mute | unmute | logs)
       COMPREPLY=($(compgen -W "$(_opsctl_job_ids)" -- "$cur")) ;;
   esac
 }

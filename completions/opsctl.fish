@@ -34,7 +34,7 @@ end
 # True when the command takes a job id and none was given yet.
 function __opsctl_wants_job
     set -l words (__opsctl_words)
-    test (count $words) -eq 1; and contains -- $words[1] status start stop run approve enqueue logs
+    test (count $words) -eq 1; and contains -- $words[1] status start stop run approve enqueue mute unmute logs
 end
 
 function __opsctl_job_ids
@@ -81,6 +81,8 @@ complete -c opsctl -n __opsctl_needs_command -a stop -d 'stop a job (it stays st
 complete -c opsctl -n __opsctl_needs_command -a run -d 'run a one-shot job now (write jobs need an approval)'
 complete -c opsctl -n __opsctl_needs_command -a approve -d 'approve one run of a write job'
 complete -c opsctl -n __opsctl_needs_command -a enqueue -d 'queue a one-shot read job'
+complete -c opsctl -n __opsctl_needs_command -a mute -d "hold a job's reminders and routine reports for a while"
+complete -c opsctl -n __opsctl_needs_command -a unmute -d "end a job's mute"
 complete -c opsctl -n __opsctl_needs_command -a reload -d 're-read the config, apply only the difference'
 complete -c opsctl -n __opsctl_needs_command -a logs -d "show a job's output log"
 complete -c opsctl -n __opsctl_needs_command -a audit -d 'show the audit log'
@@ -95,6 +97,8 @@ complete -c opsctl -n '__opsctl_using start' -l allow-risk -d 'allow a job whose
 complete -c opsctl -n '__opsctl_using approve' -l ttl -x -d 'approval lifetime: 30s, 10m, 1h, 2d'
 complete -c opsctl -n '__opsctl_using approve' -l note -x -d 'why (recorded in the audit log)'
 complete -c opsctl -n '__opsctl_using enqueue' -l not-before -x -d 'ISO 8601 time or a delay'
+complete -c opsctl -n '__opsctl_using mute' -l for -x -d 'how long: 30m, 2h, 1d'
+complete -c opsctl -n '__opsctl_using mute' -l note -x -d 'why (shown in status, recorded in the audit log)'
 complete -c opsctl -n '__opsctl_using logs audit' -s n -l lines -x -d 'number of lines'
 complete -c opsctl -n '__opsctl_using logs' -s f -l follow -d 'keep printing new output'
 complete -c opsctl -n '__opsctl_using selftest' -l target -x -d 'Telegram chat id to check'

@@ -71,6 +71,7 @@ Examples:
   opsctl logs scan-photos -f          follow its output
   opsctl approve cleanup --ttl 30m --note "ticket 42"
   opsctl run cleanup                  run the approved write job, then its verification
+  opsctl mute scan-photos --for 2h --note "disk swap"   hold its reminders for 2 hours
   opsctl enqueue inventory --not-before 10m
   opsctl reload                       after editing ops-jobs.json (same as SIGHUP)
   opsctl tick --print-only            probe everything now, show the report, send nothing
@@ -131,6 +132,13 @@ Exit codes:
   approve->add_option("job", job, "job id")->required();
   approve->add_option("--ttl", ttl, "approval lifetime: 30s, 10m, 1h, 2d [1h]");
   approve->add_option("--note", note, "why (recorded in the audit log)");
+  std::string mute_for;
+  auto* mute = app.add_subcommand("mute", "hold a job's reminders and routine reports for a while");
+  mute->add_option("job", job, "job id")->required();
+  mute->add_option("--for", mute_for, "how long: 30m, 2h, 1d [1h]");
+  mute->add_option("--note", note, "why (shown in status, recorded in the audit log)");
+  auto* unmute = app.add_subcommand("unmute", "end a job's mute");
+  unmute->add_option("job", job, "job id")->required();
   auto* enqueue = app.add_subcommand("enqueue", "queue a one-shot read job");
   enqueue->add_option("job", job, "job id")->required();
   enqueue->add_option("--not-before", not_before, "ISO 8601 time, or a delay like 10m");
@@ -204,6 +212,20 @@ Exit codes:
     }
     return opsd::ctl_call(ctx, "approve", {{"job", job}, {"ttlSeconds", *secs}, {"note", note}});
   }
+  if (*mute) {
+    json::object params{{"job", job}, {"note", note}};
+    if (!mute_for.empty()) {
+      opsd::Result<std::int64_t> secs = opsd::parse_duration_seconds(mute_for);
+      if (!secs || *secs <= 0) {
+        std::cerr << "opsctl: --for: "
+                  << (secs ? std::string("must be longer than 0s") : secs.error().message) << "\n";
+        return opsd::kExitUsage;
+      }
+      params["forSeconds"] = *secs;
+    }
+    return opsd::ctl_call(ctx, "mute", params);
+  }
+  if (*unmute) return opsd::ctl_call(ctx, "unmute", {{"job", job}});
   if (*enqueue) {
     json::object params{{"job", job}};
     if (!not_before.empty()) {

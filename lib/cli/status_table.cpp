@@ -86,6 +86,14 @@ std::string schedule_line(const json::object& j, TimeMs now) {
          (next.empty() ? "none" : next + " (" + until_of(j, "nextRunAt", now) + ")") + "\n";
 }
 
+// " MUTED until 14:20" (local time) for a job with a `muted` object, else "".
+std::string muted_marker(const json::object& job) {
+  auto it = job.find("muted");
+  if (it == job.end() || !it->value().is_object()) return "";
+  Result<TimeMs> until = parse_iso8601(str(it->value().as_object(), "until"));
+  return until ? " MUTED until " + local_hms(*until).substr(0, 5) : " MUTED";
+}
+
 constexpr std::size_t kColumns = 9;
 using Row = std::array<std::string, kColumns>;
 constexpr std::size_t kGap = 2;  // spaces between columns
@@ -179,12 +187,14 @@ std::string render_status_table(const json::object& status, TimeMs now, std::siz
       const json::object& j = v.as_object();
       std::string state = str(j, "state");
       if (str(j, "enabled") == "false") state += " (disabled)";
+      state += muted_marker(j);
       std::string pid = str(j, "pid");
       auto p = j.find("progress");
       rows.push_back(
           Row{str(j, "id"), str(j, "kind"), std::move(state), pid.empty() ? "-" : std::move(pid),
               p == j.end() ? "" : progress_summary(p->value()), age_of(j, "lastProgressAt", now),
-              until_of(j, "nextRunAt", now), probe_health(j), last_run_cell(j, now)});
+              until_of(j, str(j, "nextResumeAt").empty() ? "nextRunAt" : "nextResumeAt", now),
+              probe_health(j), last_run_cell(j, now)});
       if (one_job && !str(j, "schedule").empty()) schedules += schedule_line(j, now);
     }
   }

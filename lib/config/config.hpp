@@ -16,6 +16,8 @@ namespace opsd {
 enum class JobKind { long_running_read, one_shot_read, one_shot_write };
 enum class Risk { read_only, write_local, write_external };
 enum class AfterWhen { success, failure, always };
+// policy.onStall: what a stall leads to (docs/engine.md "restart on stall").
+enum class OnStall { alert, restart };
 
 std::string_view to_string(JobKind k);
 std::string_view to_string(Risk r);
@@ -46,6 +48,11 @@ struct Policy {
   std::int64_t stop_timeout_seconds = 30;    // stopTimeoutSeconds: SIGTERM->SIGKILL (opsd)
   int max_auto_resumes = 5;  // maxAutoResumes: per rolling hour, then given_up (opsd)
   std::int64_t run_timeout_seconds = 3600;  // runTimeoutSeconds: one-shot run limit (opsd)
+  // autoResumeBackoffMaxSeconds [3600]: the auto-resume wait doubles up to this (opsd)
+  std::int64_t auto_resume_backoff_max_seconds = 3600;
+  // healthyAfterSeconds [600]: running healthy this long starts the wait over (opsd)
+  std::int64_t healthy_after_seconds = 600;
+  OnStall on_stall = OnStall::alert;  // onStall ["alert"] | "restart" (opsd)
   bool operator==(const Policy&) const = default;
 };
 

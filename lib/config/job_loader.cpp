@@ -273,6 +273,7 @@ JobDraft read_job(const json::value& v, std::size_t index, const Policy& default
   r.approval();
   r.after();
   r.risk_sanity();
+  if (draft.identified) check_on_stall(draft.job, r.m("policy"), draft.path, d);
   draft.job.schedule =
       read_schedule(r.m("schedule"), r.at("schedule"), draft.job, draft.identified, d);
   return draft;

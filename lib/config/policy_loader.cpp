@@ -163,6 +163,17 @@ class PolicyReader {
   Diagnostics& d_;
 };
 
+OnStall read_on_stall(const json::value* v, const std::string& path, OnStall fallback,
+                      Diagnostics& d) {
+  if (v == nullptr || v->is_null()) return fallback;
+  if (v->is_string() && v->get_string() == "alert") return OnStall::alert;
+  if (v->is_string() && v->get_string() == "restart") return OnStall::restart;
+  d.error(path, "must be \"alert\" or \"restart\", got " +
+                    (v->is_string() ? "\"" + std::string(v->get_string()) + "\""
+                                    : std::string(type_name(*v))));
+  return fallback;
+}
+
 }  // namespace
 
 Result<QuietHours> parse_quiet_hours(std::string_view start, std::string_view end) {
@@ -174,6 +185,28 @@ Result<QuietHours> parse_quiet_hours(std::string_view start, std::string_view en
 }
 
 namespace config_detail {
+
+void check_on_stall(const Job& job, const json::value* job_policy, std::string_view job_path,
+                    Diagnostics& d) {
+  if (job.policy.on_stall != OnStall::restart) return;
+  const json::object* own = job_policy ? job_policy->if_object() : nullptr;
+  const bool explicit_here = own && member(*own, "onStall") != nullptr;
+  const std::string path = explicit_here ? key_path(key_path(job_path, "policy"), "onStall")
+                                         : std::string("defaults.onStall");
+  const std::string who = explicit_here ? "" : " (inherited by " + std::string(job_path) + ")";
+  if (job.kind != JobKind::long_running_read) {
+    if (explicit_here)
+      d.error(path, "\"restart\" applies only to long_running_read jobs, not " +
+                        std::string(to_string(job.kind)));
+    return;
+  }
+  if (job.risk != Risk::read_only)
+    d.error(path, "\"restart\" needs risk read_only, not " + std::string(to_string(job.risk)) +
+                      who + ": opsd never restarts a write job by itself");
+  else if (!job.policy.auto_resume)
+    d.error(path,
+            "\"restart\" needs autoResume: true" + who + ": a restart on stall is an auto-resume");
+}
 
 Policy read_policy(const json::value* v, const Policy& base, std::string_view path,
                    PolicyLevel level, Diagnostics& d) {
@@ -188,7 +221,8 @@ Policy read_policy(const json::value* v, const Policy& base, std::string_view pa
       o,
       {"quietHours", "reportEverySeconds", "stallSeconds", "autoResume", "autoResumeBackoffSeconds",
        "onlyOnChange", "reportWhileRunning", "pollSeconds", "statusTimeoutSeconds",
-       "stopTimeoutSeconds", "maxAutoResumes", "runTimeoutSeconds"},
+       "stopTimeoutSeconds", "maxAutoResumes", "runTimeoutSeconds", "autoResumeBackoffMaxSeconds",
+       "healthyAfterSeconds", "onStall"},
       path, d);
   PolicyReader r(path, level, d);
   auto m = [&](std::string_view k) { return member(o, k); };
@@ -216,6 +250,12 @@ Policy read_policy(const json::value* v, const Policy& base, std::string_view pa
                                   kMaxAutoResumesLimit, "resumes per hour"));
   p.run_timeout_seconds = r.positive(m("runTimeoutSeconds"), "runTimeoutSeconds",
                                      base.run_timeout_seconds, kMaxSeconds, "seconds");
+  p.auto_resume_backoff_max_seconds =
+      r.positive(m("autoResumeBackoffMaxSeconds"), "autoResumeBackoffMaxSeconds",
+                 base.auto_resume_backoff_max_seconds, kMaxSeconds, "seconds");
+  p.healthy_after_seconds = r.positive(m("healthyAfterSeconds"), "healthyAfterSeconds",
+                                       base.healthy_after_seconds, kMaxSeconds, "seconds");
+  p.on_stall = read_on_stall(m("onStall"), key_path(path, "onStall"), base.on_stall, d);
   return p;
 }
 

@@ -25,4 +25,11 @@ enum class PolicyLevel { defaults, job };
 Policy read_policy(const boost::json::value* v, const Policy& base, std::string_view path,
                    PolicyLevel level, Diagnostics& d);
 
+// policy.onStall "restart" where it cannot apply is an error at its JSON path: a
+// long_running_read job needs risk read_only and autoResume (also when inherited from
+// `defaults`); any other kind of job may not set it in its own policy (an inherited one is
+// simply unused there). `job_policy` is the job's `policy` value (nullptr: none).
+void check_on_stall(const Job& job, const boost::json::value* job_policy, std::string_view job_path,
+                    Diagnostics& d);
+
 }  // namespace opsd::config_detail

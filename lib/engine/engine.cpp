@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "config/fingerprint.hpp"
+#include "engine/backoff.hpp"
 #include "engine/job_report.hpp"
 #include "engine/queue.hpp"
 #include "engine/quiet_hours.hpp"
@@ -107,10 +108,7 @@ void Engine::schedule_poll(const Job& job, JobRuntime& rt, TimeMs now) {
   TimeMs next = now + seconds(std::max<std::int64_t>(1, job.policy.poll_seconds));
   if (rt.state == JobState::starting || rt.state == JobState::stopping)
     next = std::min(next, now + kQuickProbe);
-  if (rt.state == JobState::backoff)
-    next = std::min(next, rt.last_auto_resume_at + seconds(std::max<std::int64_t>(
-                                                       0, job.policy.auto_resume_backoff_seconds)));
-  if (rt.state == JobState::given_up) next = std::min(next, rt.given_up_at + kGivenUpCooldown);
+  if (const TimeMs due = next_resume_at(job, rt)) next = std::min(next, due);  // backoff, given_up
   rt.next_poll_at = std::max(next, now);
 }
 

@@ -170,6 +170,13 @@ class Engine {
   // fingerprint(job).
   Outcome request_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
                           const std::string& note, TimeMs now);
+  // Mute a long_running_read job until `until` (wall ms, > now): its reminders and routine
+  // reports are held until then, or until something new gets through (engine/mute.hpp).
+  // Audited as "mute" (note = `note`); a mute replaces the one before.
+  Outcome request_mute(const std::string& job_id, TimeMs until, const std::string& note,
+                       std::int64_t uid, TimeMs now);
+  // Ends a mute (audited as "unmute"); a job that is not muted is no error.
+  Outcome request_unmute(const std::string& job_id, std::int64_t uid, TimeMs now);
   // The daemon is shutting down: LaunchStop for every owned child without changing job states
   // (so jobs persisted as running are resumed on the next start). Afterwards the engine ignores
   // child exits and probe results and on_timer does nothing.
@@ -215,6 +222,18 @@ class Engine {
   Outcome decide_approve(const std::string& job_id, TimeMs ttl_ms, std::int64_t uid,
                          const std::string& note, TimeMs now);
   ReloadSummary decide_reload(Config config, TimeMs now);
+  // --- mute and restart on stall (engine_mute.cpp, engine_stall.cpp) ---
+  Outcome decide_mute(const std::string& job_id, TimeMs until, const std::string& note,
+                      std::int64_t uid, TimeMs now);
+  Outcome decide_unmute(const std::string& job_id, std::int64_t uid, TimeMs now);
+  // A stalled job with policy.onStall "restart": stop it (restart_on_stall set) unless
+  // maxAutoResumes is reached; the AUTORUN note to add to its stall report (nullopt: nothing
+  // done).
+  std::optional<std::string> restart_if_stalled(const Job& job, JobRuntime& rt, TimeMs now,
+                                                Actions& out);
+  // The job stopped for a restart on stall: resume it now (counted as an auto-resume), after
+  // the backoff, or give up. Returns the AUTORUN note.
+  std::string resume_after_stall(const Job& job, JobRuntime& rt, TimeMs now, Actions& out);
   // `r` with what was recorded since the last call (audit_, dirty_), which is then reset.
   template <class R>
   R sealed(R r);

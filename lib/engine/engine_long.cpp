@@ -1,9 +1,13 @@
 // Engine: long_running_read jobs — probes, stalls, auto-resume, start and stop.
 #include <algorithm>
 
+#include <utility>
+
+#include "engine/backoff.hpp"
 #include "engine/card_report.hpp"
 #include "engine/engine.hpp"
 #include "engine/job_report.hpp"
+#include "engine/mute.hpp"
 #include "engine/report_policy.hpp"
 #include "engine/resume_policy.hpp"
 #include "engine/transitions.hpp"
@@ -35,17 +39,32 @@ Actions Engine::decide_probe_result(const std::string& job_id, const ProbeResult
     rt->probe.error = result.error.empty() ? "probe failed" : result.error;
     rt->probe.at = now;
     ++rt->probe.consecutive_failures;
+    track_health(job->policy, *rt, false, now);
     schedule_poll(*job, *rt, now);
     if (rt->probe.consecutive_failures >= kProbeFailuresBeforeAlert)
       report_long(*job, *rt, std::nullopt, now, out);
   } else {
     rt->probe = ProbeRecord{true, "", now, 0};
     const std::string note = apply_status(*job, *rt, *result.report, now, out);
+    track_health(job->policy, *rt, true, now);
     schedule_poll(*job, *rt, now);
     if (rt->last_exit && !rt->last_exit->judged)  // the first probe after the child's exit
       judge_exit(*job, *rt, note, now, out);
     else
       report_long(*job, *rt, note, now, out);
+    if (auto restart = restart_if_stalled(*job, *rt, now, out)) {
+      // The note joins the stall alert when this probe sent one, else it goes out by itself.
+      Notify* alert = nullptr;
+      for (Action& a : out)
+        if (auto* n = std::get_if<Notify>(&a); n && n->alert && n->section.job_id == job_id)
+          alert = n;
+      if (alert && *restart != rt->last_autorun_note) {
+        alert->section.autorun = *restart;
+        rt->last_autorun_note = *restart;
+      } else {
+        report_long(*job, *rt, *restart, now, out);
+      }
+    }
   }
   if (probe_again_.erase(job_id)) rt->next_poll_at = now;
   if (!out.empty() || state_.next_queue_id != next_queue_id ||
@@ -68,6 +87,7 @@ std::string Engine::apply_status(const Job& job, JobRuntime& rt, const StatusRep
   if (moved || rt.last_progress_at == 0) rt.last_progress_at = now;
 
   if (rt.state == JobState::stopping) {
+    if (!r.running && rt.restart_on_stall) return resume_after_stall(job, rt, now, out);
     if (!r.running) transition(rt, JobState::stopped, "stopped on request", now);
     return "";
   }
@@ -142,13 +162,22 @@ void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std
   in.quiet = quiet(job, now);
   const ReportKind kind = decide_report(rt, job.policy, in, now);
   const bool note_new = note && !note->empty() && *note != rt.last_autorun_note;
-  if (note) rt.last_autorun_note = *note;
-  // With cards: the card shows every change; a routine report is the card alone, the rest
-  // (alerts, reminders, recoveries, AUTORUN notes) are messages of their own besides it.
+  // With cards: the card shows every change (muted or not: it is silent); a routine report is
+  // the card alone, the rest (alerts, reminders, recoveries, AUTORUN notes) are messages of
+  // their own besides it.
   const std::size_t before = out.size();
   const bool carded = report_card(job, rt, in, kind, now, out);
   if (note_new && out.size() > before) std::get<Notify>(out.back()).message = false;
-  if (kind == ReportKind::none && !note_new) return;
+  if (kind == ReportKind::none && !note_new) {
+    if (note) rt.last_autorun_note = *note;
+    return;
+  }
+  if (rt.mute.until != 0 && !rt.mute.active(now)) rt.mute = MuteRecord{};  // expired
+  if (rt.mute.active(now)) {
+    if (mute_holds(kind, in.status_class)) return;  // nothing recorded: it is due once unmuted
+    rt.mute = MuteRecord{};                         // something new got through
+  }
+  if (note) rt.last_autorun_note = *note;
   if (carded && kind == ReportKind::routine && !note_new) {
     record_report(rt, in, kind, now);
     return;
@@ -225,6 +254,7 @@ Outcome Engine::decide_start(const std::string& job_id, bool allow_risk, TimeMs 
   transition(rt, JobState::starting, "start requested", now);
   rt.user_stopped = false;
   rt.auto_resume_times.clear();
+  rt.resume_streak = 0;
   rt.last_autorun_note.clear();
   rt.last_progress_at = now;
   dirty_ = true;
@@ -245,6 +275,10 @@ Outcome Engine::decide_stop(const std::string& job_id, TimeMs now) {
             {}};
   JobRuntime& rt = state_.jobs[job_id];
   if (rt.state == JobState::stopping) {
+    if (std::exchange(rt.restart_on_stall, false)) {  // a person's stop wins over the restart
+      rt.user_stopped = true;
+      dirty_ = true;
+    }
     o.message = job_id + " is already stopping";
     return o;
   }

@@ -89,6 +89,15 @@ Outcome Engine::request_approve(const std::string& job_id, TimeMs ttl_ms, std::i
   return sealed(decide_approve(job_id, ttl_ms, uid, note, now));
 }
 
+Outcome Engine::request_mute(const std::string& job_id, TimeMs until, const std::string& note,
+                             std::int64_t uid, TimeMs now) {
+  return sealed(decide_mute(job_id, until, note, uid, now));
+}
+
+Outcome Engine::request_unmute(const std::string& job_id, std::int64_t uid, TimeMs now) {
+  return sealed(decide_unmute(job_id, uid, now));
+}
+
 ReloadSummary Engine::reload(Config config, TimeMs now) {
   return sealed(decide_reload(std::move(config), now));
 }

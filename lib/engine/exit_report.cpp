@@ -1,5 +1,7 @@
 #include "engine/exit_report.hpp"
 
+#include "engine/backoff.hpp"
+
 #include <algorithm>
 
 #include "engine/job_report.hpp"
@@ -70,7 +72,7 @@ ReportSection crash_section(const Job& job, const JobRuntime& rt, const ExitReco
                   tr(locale, "）", ")");
       break;
     case JobState::backoff: {
-      const TimeMs at = rt.last_auto_resume_at + seconds(job.policy.auto_resume_backoff_seconds);
+      const TimeMs at = next_resume_at(job, rt);
       const std::int64_t in_s = std::max<TimeMs>(0, at - now + 999) / 1000;
       s.autorun = tr(locale, "将在 ", "resuming in ") + std::to_string(in_s) +
                   tr(locale, " 秒后自动恢复（", " s (") + attempt_text(k + 1, n, locale) +

@@ -65,6 +65,9 @@ std::string anomaly_key(const JobRuntime& rt) {
       return "given_up";
     case JobState::stalled:
       return "stalled:" + rt.progress_key;
+    case JobState::stopping:  // a restart on stall is still the stall until the job runs again
+      if (rt.restart_on_stall) return "stalled:" + rt.progress_key;
+      break;
     case JobState::failed:
       return "paused:" + rt.stop_reason + "|" + rt.message;  // a new message alerts again
     default:

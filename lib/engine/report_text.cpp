@@ -47,6 +47,14 @@ constexpr std::array kTable = {
           "resumed (attempt {}/{} within 1h)"},
     Entry{Text::autorun_given_up, "given up ({} attempts within 1h); retried after a 1h cooldown",
           "given up ({} attempts within 1h); retried after a 1h cooldown"},
+    Entry{Text::autorun_stall_restarting,
+          "停滞后重启：先停止，再从检查点恢复（1 小时内第 {}/{} 次）",
+          "restarting after the stall: stopping it, then resuming from its checkpoint (attempt "
+          "{}/{} within 1h)"},
+    Entry{Text::autorun_stall_restarted, "停滞后已重启，从检查点恢复（1 小时内第 {}/{} 次）",
+          "restarted after the stall, from its checkpoint (attempt {}/{} within 1h)"},
+    Entry{Text::autorun_stall_restart_capped, "停滞后未重启（1 小时内已达 {} 次）",
+          "not restarted after the stall ({} attempts within 1h reached)"},
     Entry{Text::one_shot_done, "done (exit=0)", "done (exit=0)"},
     Entry{Text::one_shot_failed, "failed (exit={})", "failed (exit={})"},
 

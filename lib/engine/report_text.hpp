@@ -40,6 +40,10 @@ enum class Text {
   autorun_resumed_after_cooldown,  //
   autorun_resumed,                 // {attempt} {maxAutoResumes}
   autorun_given_up,                // {maxAutoResumes}
+  // Restart on stall (engine_stall.cpp), in the job's locale.
+  autorun_stall_restarting,      // {attempt} {maxAutoResumes}
+  autorun_stall_restarted,       // {attempt} {maxAutoResumes}
+  autorun_stall_restart_capped,  // {maxAutoResumes}
   // One-shot read jobs whose end needs a person (engine_one_shot.cpp).
   one_shot_done,    //
   one_shot_failed,  // {exit code}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/backoff.hpp"
 #include "engine/report_text.hpp"
 
 namespace opsd {
@@ -43,10 +44,11 @@ ResumeDecision decide_resume(const Job& job, const JobRuntime& rt, TimeMs now) {
     d.verdict = ResumeVerdict::give_up;
     return d;
   }
-  const TimeMs backoff = seconds(std::max<std::int64_t>(0, job.policy.auto_resume_backoff_seconds));
+  const TimeMs backoff = backoff_wait(job.policy, job.id, rt.resume_streak);
   if (rt.last_auto_resume_at != 0 && now - rt.last_auto_resume_at < backoff) {
     d.verdict = ResumeVerdict::backoff;
     d.retry_at = rt.last_auto_resume_at + backoff;
+    d.wait_seconds = (backoff + 999) / 1000;
     return d;
   }
   d.verdict = ResumeVerdict::resume;
@@ -55,11 +57,15 @@ ResumeDecision decide_resume(const Job& job, const JobRuntime& rt, TimeMs now) {
 
 void record_resume_attempt(JobRuntime& rt, TimeMs now, bool reset_window) {
   auto& times = rt.auto_resume_times;
-  if (reset_window) times.clear();
+  if (reset_window) {
+    times.clear();
+    rt.resume_streak = 0;
+  }
   std::erase_if(times, [&](TimeMs t) { return now - t >= kResumeWindow; });
   times.push_back(now);
   rt.last_auto_resume_at = now;
   ++rt.auto_resumes_total;
+  ++rt.resume_streak;
 }
 
 namespace {
@@ -78,8 +84,7 @@ std::string autorun_note(const ResumeDecision& d, const Policy& policy) {
     case ResumeVerdict::blocked:
       return std::string(text(Text::autorun_blocked, kAutorunLocale));
     case ResumeVerdict::backoff:
-      return text(Text::autorun_backoff, kAutorunLocale,
-                  {std::to_string(policy.auto_resume_backoff_seconds)});
+      return text(Text::autorun_backoff, kAutorunLocale, {std::to_string(d.wait_seconds)});
     case ResumeVerdict::resume:
       if (d.after_cooldown)
         return std::string(text(Text::autorun_resumed_after_cooldown, kAutorunLocale));

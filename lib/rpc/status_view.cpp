@@ -41,7 +41,8 @@ void write_probe(JsonWriter& w, const ProbeRecord& p, bool brief) {
 }
 
 void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, TimeMs now,
-               bool history) {
+               bool history, const StatusQuery& query) {
+  const auto& next_resume = query.next_resume_at;
   w.begin_object();
   w.key("id").string(job.id);
   if (!brief) w.key("name").string(job.name);
@@ -77,6 +78,18 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
     w.time_or_null(r.stalled_since);
     w.key("autoResumes").number(resumes_within_hour(r, now));
     w.key("autoResumesTotal").number(r.auto_resumes_total);
+  }
+  w.key("nextResumeAt");
+  w.time_or_null(next_resume ? next_resume(job, r) : 0);
+  w.key("muted");
+  if (r.mute.active(now)) {
+    w.begin_object();
+    w.key("until");
+    w.time_or_null(r.mute.until);
+    w.key("note").string_or_null(r.mute.note);
+    w.end_object();
+  } else {
+    w.null();
   }
   w.key("probe");
   write_probe(w, r.probe, brief);
@@ -152,8 +165,8 @@ std::string render_status(const Config& config, const State& state, const Daemon
   for (const Job& job : config.jobs) {
     if (!only.empty() && job.id != only) continue;
     auto it = state.jobs.find(job.id);
-    write_job(w, job, it == state.jobs.end() ? kFresh : it->second, query.brief, now,
-              !only.empty());
+    write_job(w, job, it == state.jobs.end() ? kFresh : it->second, query.brief, now, !only.empty(),
+              query);
   }
   w.end_array();
 

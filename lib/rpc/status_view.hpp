@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,10 @@ struct StatusQuery {
   // The fields `opsctl status` shows, for its table: each job keeps id, kind, state, enabled,
   // pid, progress, lastProgressAt and probe; the queue keeps pending and running items.
   bool brief = false;
+  // When a job's next automatic attempt is due (wall ms, 0 = none), shown as `nextResumeAt`:
+  // the engine's rule (engine/backoff.hpp next_resume_at), which rpc/ may not include.
+  // Unset: null for every job.
+  std::function<TimeMs(const Job&, const JobRuntime&)> next_resume_at = {};
 };
 
 // {"daemon": {...}, "jobs": [...], "queue": [...], "outbox": {...}, "approvals": [...]} as

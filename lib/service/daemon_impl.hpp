@@ -134,6 +134,8 @@ class Daemon {
   ParsedResponse handle_logs(const boost::json::object& params);
   ParsedResponse handle_status(const boost::json::object& params) const;
   ParsedResponse handle_approve(const boost::json::object& params, const PeerCred& peer);
+  // mute / unmute <job> [forSeconds, note] (engine/mute.hpp).
+  ParsedResponse handle_mute(bool mute, const boost::json::object& params, const PeerCred& peer);
   ParsedResponse handle_run(const boost::json::object& params, const PeerCred& peer);
   void audit(boost::json::object entry);
   // Appends the entries an earlier audit() could not write (disk full), oldest first.

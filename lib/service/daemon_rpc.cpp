@@ -9,7 +9,9 @@
 
 #include "config/fingerprint.hpp"
 #include "engine/approval.hpp"
+#include "engine/backoff.hpp"
 #include "engine/message_builder.hpp"
+#include "engine/mute.hpp"
 #include "process/log_writer.hpp"
 #include "service/daemon_impl.hpp"
 #include "service/refusal_fault.hpp"
@@ -107,7 +109,8 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
     co_return ok(json::object{{"message", summary}});
   }
 
-  static const std::set<std::string> kJobMethods = {"start", "stop", "run", "approve", "enqueue"};
+  static const std::set<std::string> kJobMethods = {"start",   "stop", "run",   "approve",
+                                                    "enqueue", "mute", "unmute"};
   if (!kJobMethods.count(m)) co_return fail(Fault::method_not_found, "unknown method '" + m + "'");
   std::optional<std::string> job = string_param(p, "job");
   if (!job || job->empty()) co_return fail(Fault::invalid_params, "missing string param 'job'");
@@ -134,6 +137,7 @@ asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCre
   }
   if (m == "run") co_return handle_run(p, peer);
   if (m == "approve") co_return handle_approve(p, peer);
+  if (m == "mute" || m == "unmute") co_return handle_mute(m == "mute", p, peer);
   if (m == "enqueue") {
     TimeMs not_before = 0;
     if (auto s = string_param(p, "notBefore"); s && !s->empty()) {
@@ -173,6 +177,24 @@ ParsedResponse Daemon::handle_run(const json::object& p, const PeerCred& peer) {
   return ok(json::object{{"message", o.message}, {"run", number}});
 }
 
+ParsedResponse Daemon::handle_mute(bool mute, const json::object& p, const PeerCred& peer) {
+  const std::string job = *string_param(p, "job");
+  const TimeMs now = clock_.now();
+  if (!mute) {
+    Outcome o = engine_->request_unmute(job, peer.uid, now);
+    dispatch(std::move(o));
+    return from_outcome(o);
+  }
+  const std::int64_t secs = int_param(p, "forSeconds").value_or(kDefaultMute / 1000);
+  if (secs <= 0) return fail(Fault::invalid_params, "forSeconds must be > 0");
+  const TimeMs until = now + seconds(secs);
+  Outcome o =
+      engine_->request_mute(job, until, string_param(p, "note").value_or(""), peer.uid, now);
+  dispatch(std::move(o));
+  if (o.error) return fail(*o.error);
+  return ok(json::object{{"message", o.message}, {"until", iso8601_utc(until)}});
+}
+
 ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& peer) {
   std::string job = *string_param(p, "job");
   const Job* def = engine_->config().find(job);
@@ -195,7 +217,7 @@ ParsedResponse Daemon::handle_approve(const json::object& p, const PeerCred& pee
 ParsedResponse Daemon::handle_status(const json::object& p) const {
   const std::string job = string_param(p, "job").value_or("");
   if (!job.empty() && !engine_->config().find(job)) return fail(unknown_job(job));
-  const StatusQuery query{job, bool_param(p, "brief")};
+  const StatusQuery query{job, bool_param(p, "brief"), next_resume_at};
   return ParsedResponse::success_text(render_status(engine_->config(), engine_->state(), info_,
                                                     query, clock_.now(), outbox_->state()));
 }

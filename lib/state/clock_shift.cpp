@@ -11,6 +11,7 @@ void shift_durations(JobRuntime& rt, TimeMs delta) {
   shift_time(rt.next_poll_at, delta);
   for (TimeMs& t : rt.auto_resume_times) shift_time(t, delta);  // maxAutoResumes window
   shift_time(rt.last_auto_resume_at, delta);                    // autoResumeBackoffSeconds
+  shift_time(rt.healthy_since, delta);                          // healthyAfterSeconds
   shift_time(rt.given_up_at, delta);                            // given_up cooldown
   shift_time(rt.stop_deadline, delta);                          // SIGKILL escalation
   shift_time(rt.last_report_at, delta);                         // reportEverySeconds

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/mute_record.hpp"
 #include "state/run_record.hpp"
 #include "state/schedule_runtime.hpp"
 #include "util/clock.hpp"
@@ -93,6 +94,11 @@ struct JobRuntime {
   std::uint64_t runs_started = 0;       // one-shots: runs started so far (JobRun::number)
 
   std::string last_report_progress_key;  // progress_key when the last report was decided
+  // Growing backoff, restart on stall and mute (engine/backoff.hpp, docs/engine.md).
+  int resume_streak = 0;          // auto-resumes since the job last ran healthy
+  TimeMs healthy_since = 0;       // running, probe ok, since then (0 = not); a duration start
+  bool restart_on_stall = false;  // stopping for a restart on stall (policy.onStall)
+  MuteRecord mute;                // opsctl mute (until 0 = not muted)
   // The original tool's fields opsd does not use, kept for a rollback (JSON object text,
   // "" = none; state/legacy_fields.hpp).
   std::string legacy_json;

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "state/legacy_fields.hpp"
+#include "state/policy_codec.hpp"
 #include "state/run_record_codec.hpp"
 #include "state/schedule_codec.hpp"
 #include "state/state_fields.hpp"
@@ -99,6 +100,7 @@ json::object encode_job(const JobRuntime& j, const json::storage_ptr& sp) {
     o["schedule"] = state_detail::encode_schedule(j.schedule, sp);
   state_detail::encode_legacy_job(j, o, sp);
   state_detail::encode_run_records(j, o, sp);
+  state_detail::encode_policy_fields(j, o, sp);
   return o;
 }
 
@@ -146,6 +148,7 @@ JobRuntime decode_job(const json::object& o, bool original_last) {
     while (j.history.size() > JobRuntime::kMaxHistory) j.history.pop_front();
   }
   state_detail::decode_run_records(o, j);
+  state_detail::decode_policy_fields(o, j);
   // The original kept no state name; derive one from its last seen status.
   std::optional<JobState> st = parse_job_state(get_string(o, "state"));
   j.state = st            ? *st

@@ -58,6 +58,7 @@ TEST_CASE("resume waits autoResumeBackoffSeconds after the last attempt", "[engi
 TEST_CASE("resume gives up after maxAutoResumes within a rolling hour", "[engine]") {
   Job job = long_job("scan", true);
   job.policy.auto_resume_backoff_seconds = 60;
+  job.policy.auto_resume_backoff_max_seconds = 60;  // a flat wait
   job.policy.max_auto_resumes = 3;
   JobRuntime rt = paused_runtime();
   TimeMs t = kT0;

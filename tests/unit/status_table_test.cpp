@@ -185,3 +185,19 @@ TEST_CASE("status table fits a terminal width by cutting the widest columns", "[
     }
   }
 }
+
+TEST_CASE("a muted job says so in its state cell, and NEXT shows a due auto-resume",
+          "[status_table]") {
+  json::object a = answer();
+  json::object& scan = a.at("jobs").as_array()[0].as_object();
+  scan["state"] = "backoff";
+  scan["nextResumeAt"] = "2023-11-14T22:18:20Z";
+  scan["muted"] = json::object{{"until", "2023-11-14T23:13:20Z"}, {"note", nullptr}};
+  const std::string table = opsd::render_status_table(a, kNow);
+  const std::string until = opsd::local_hms(kNow + 3'600'000).substr(0, 5);
+  CHECK(table.find("backoff MUTED until " + until) != std::string::npos);
+  CHECK(table.find("in 5m") != std::string::npos);
+  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 80));
+  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 80);
+  CHECK(lines_of(opsd::render_status_table(answer(), kNow))[1].find("MUTED") == std::string::npos);
+}

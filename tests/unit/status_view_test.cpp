@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include "engine/backoff.hpp"
 #include "rpc/protocol.hpp"
 
 namespace json = boost::json;
@@ -63,7 +64,7 @@ TEST_CASE("status renders every configured job in config order with the schema f
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
-  CHECK(scan.size() == 26);  // the README's schema, with nextRunAt, lastExit and lastRun
+  CHECK(scan.size() == 28);  // the README's schema, with nextRunAt, lastExit and lastRun
   CHECK(scan.at("id") == "scan");
   CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
@@ -108,13 +109,13 @@ TEST_CASE("brief status keeps the table's fields and the unfinished queue items"
   json::object brief = status(two_jobs(), s, StatusQuery{"", true});
   const json::object& scan = brief.at("jobs").as_array()[0].as_object();
   for (const char* key : {"id", "kind", "state", "enabled", "pid", "progress", "lastProgressAt",
-                          "nextRunAt", "probe"}) {
+                          "nextRunAt", "nextResumeAt", "muted", "probe"}) {
     INFO(key);
     REQUIRE(scan.contains(key));
     if (std::string_view(key) != "probe")
       CHECK(scan.at(key) == full.at("jobs").as_array()[0].at(key));
   }
-  CHECK(scan.size() == 11);  // with nextRunAt, lastExit and lastRun
+  CHECK(scan.size() == 13);  // with nextRunAt, nextResumeAt, muted, lastExit and lastRun
   CHECK_FALSE(scan.at("probe").as_object().contains("at"));
   CHECK(scan.at("probe").at("ok") == true);
   REQUIRE(brief.at("queue").as_array().size() == 1);
@@ -182,4 +183,27 @@ TEST_CASE("status shows a scheduled job's next and last runs", "[status_view][sc
   json::object brief = status(c, s, StatusQuery{"", true});
   CHECK(brief.at("jobs").as_array()[0].at("schedule") == "every 60s");
   CHECK_FALSE(brief.at("jobs").as_array()[1].as_object().contains("schedule"));
+}
+
+TEST_CASE("status shows a mute and when the next auto-resume is due", "[status_view]") {
+  Config c = two_jobs();
+  c.jobs[0].policy.auto_resume_backoff_seconds = 60;
+  State s = scan_running();
+  JobRuntime& rt = s.jobs["scan"];
+  rt.state = JobState::backoff;
+  rt.last_auto_resume_at = kNow - 10'000;
+  rt.resume_streak = 1;
+  rt.mute = opsd::MuteRecord{kNow + 3'600'000, "disk swap", kNow, 1000};
+  for (bool brief : {false, true}) {
+    json::object out = status(c, s, StatusQuery{"", brief, opsd::next_resume_at});
+    const json::object& scan = out.at("jobs").as_array()[0].as_object();
+    CHECK(scan.at("nextResumeAt") == "2023-11-14T22:14:10Z");  // 50 s from now
+    CHECK(scan.at("muted").at("until") == "2023-11-14T23:13:20Z");
+    CHECK(scan.at("muted").at("note") == "disk swap");
+    const json::object& idle = out.at("jobs").as_array()[1].as_object();
+    CHECK(idle.at("nextResumeAt").is_null());
+    CHECK(idle.at("muted").is_null());
+  }
+  rt.mute.until = kNow;  // it ended
+  CHECK(status(c, s).at("jobs").as_array()[0].at("muted").is_null());
 }
