@@ -227,6 +227,8 @@ class OpenclawGateway:
                                       "apiRoot": bot_api.url,
                                       "allowFrom": list(allow_from)}},
             "logging": {"file": os.path.join(self.dir, "openclaw.log")},
+            # No fetch of the model catalog from the internet (it fails offline anyway).
+            "models": {"catalogRefresh": {"enabled": False}},
         }
         self.config.update(extra or {})
         with open(self.config_path, "w") as f:
