@@ -11,7 +11,8 @@ message landed in its topic), any other method with `true`; methods it does not 
 listed in unknown_methods().
 
 OpenclawGateway writes openclaw.json into a temporary state dir (OPENCLAW_STATE_DIR and
-OPENCLAW_CONFIG_PATH point there, HOME too so nothing outside is read or written), runs
+OPENCLAW_CONFIG_PATH point there, HOME and the gateway's log file too, so nothing outside is
+read or written; the model catalog is not fetched from the internet), runs
 `openclaw gateway run` in the background and waits for GET /readyz to answer 200 (startup
 done, the Telegram account ready). cli() runs the CLI with the same environment.
 Standard library only.

@@ -185,8 +185,9 @@ class RealOpenclaw(unittest.TestCase):
         self.assertNotIn("disable_notification", req["body"])  # an alert rings
         o.wait_for(lambda: o.status()["outbox"]["pending"] == 0, timeout=CLI_TIMEOUT,
                    what="outbox empty")
-        # Attempts that failed before (the CLI is killed after opsd's 30 s limit): reported.
+        # Attempts that failed before (the CLI is killed after opsd's time limit): reported.
         failed = [line for line in o.stderr().splitlines() if "not delivered" in line]
         copies = [q for q in self.api.calls("sendMessage") if text in q["body"].get("text", "")]
-        sys.stderr.write("(%d failed attempt(s) before: %s; %d cop(ies) delivered) " %
-                         (len(failed), failed[-1:], len(copies)))
+        sys.stderr.write("(%d failed attempt(s) before: %s) " % (len(failed), failed[-1:]))
+        # A CLI killed by opsd's time limit after it reached the gateway still delivers.
+        self.assertEqual(len(copies), 1, failed)
