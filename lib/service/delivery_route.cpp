@@ -24,9 +24,11 @@ TransportFactory real_transport_factory(boost::asio::any_io_executor ex) {
   return [ex](const std::string& openclaw_bin, const TelegramSettings& telegram,
               const std::string& ca_file) -> std::unique_ptr<Transport> {
     std::unique_ptr<Transport> primary;
+    // 120 s per CLI call: the real CLI took up to 38 s on a busy 2-core host, and one killed
+    // after it handed the message to the gateway still delivers it (so a retry duplicates it).
     if (!openclaw_bin.empty())
       primary = std::make_unique<OpenclawTransport>(
-          ex, OpenclawOptions{openclaw_bin, std::chrono::seconds(30), telegram.token});
+          ex, OpenclawOptions{openclaw_bin, std::chrono::seconds(120), telegram.token});
     std::unique_ptr<Transport> fallback;
     if (!telegram.token.empty())
       fallback = std::make_unique<TelegramTransport>(
