@@ -1,0 +1,24 @@
+#include "service/config_watch_policy.hpp"
+
+namespace opsd {
+
+bool ConfigWatchPolicy::take_read(TimeMs now) {
+  if (!due_at_ || now < *due_at_) return false;
+  due_at_.reset();
+  return true;
+}
+
+bool ConfigWatchPolicy::content_changed(const std::optional<std::string>& text) {
+  if (seen_any_ && seen_ == text) return false;
+  seen_any_ = true;
+  seen_ = text;
+  return true;
+}
+
+bool ConfigWatchPolicy::alert_due(const std::vector<std::string>& errors) {
+  if (alerted_ && *alerted_ == errors) return false;
+  alerted_ = errors;
+  return true;
+}
+
+}  // namespace opsd
