@@ -183,3 +183,22 @@ TEST_CASE("status shows a scheduled job's next and last runs", "[status_view][sc
   CHECK(brief.at("jobs").as_array()[0].at("schedule") == "every 60s");
   CHECK_FALSE(brief.at("jobs").as_array()[1].as_object().contains("schedule"));
 }
+
+TEST_CASE("status says how the config file fared and what runs", "[status_view]") {
+  DaemonInfo d = info();
+  d.config = {"/c", false, {"error: version: must be 1, got 2"}, "last-good", "/s/lg.json"};
+  for (bool brief : {false, true}) {
+    StatusQuery q;
+    q.brief = brief;
+    json::object c = json::parse(opsd::render_status(two_jobs(), scan_running(), d, q, kNow))
+                         .as_object()
+                         .at("config")
+                         .as_object();
+    CHECK(c.at("path") == "/c");
+    CHECK(c.at("ok") == false);
+    CHECK(c.at("errors") == json::array{"error: version: must be 1, got 2"});
+    CHECK(c.at("running") == "last-good");
+    CHECK(c.at("lastGood") == "/s/lg.json");
+  }
+  CHECK(status(two_jobs(), scan_running()).at("config").at("ok") == true);
+}
