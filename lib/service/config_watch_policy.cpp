@@ -1,5 +1,7 @@
 #include "service/config_watch_policy.hpp"
 
+#include <functional>
+
 namespace opsd {
 
 bool ConfigWatchPolicy::take_read(TimeMs now) {
@@ -9,9 +11,11 @@ bool ConfigWatchPolicy::take_read(TimeMs now) {
 }
 
 bool ConfigWatchPolicy::content_changed(const std::optional<std::string>& text) {
-  if (seen_any_ && seen_ == text) return false;
+  std::optional<std::pair<std::size_t, std::size_t>> now;
+  if (text) now.emplace(text->size(), std::hash<std::string>{}(*text));
+  if (seen_any_ && seen_ == now) return false;
   seen_any_ = true;
-  seen_ = text;
+  seen_ = now;
   return true;
 }
 

@@ -2,8 +2,10 @@
 // load is news (docs/config.md, "Edits apply themselves"). Pure: times come in as arguments.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/clock.hpp"
@@ -40,7 +42,9 @@ class ConfigWatchPolicy {
   TimeMs debounce_ms_;
   std::optional<TimeMs> due_at_;
   bool seen_any_ = false;
-  std::optional<std::string> seen_;
+  // What the last read saw: nullopt (unreadable) or the bytes' size and hash (the text itself
+  // is not kept: a large config would be held twice).
+  std::optional<std::pair<std::size_t, std::size_t>> seen_;
   std::optional<std::vector<std::string>> alerted_;
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "config/config_loader.hpp"
 #include "engine/daemon_alerts.hpp"
@@ -25,18 +26,28 @@ std::string joined(const std::vector<std::string>& v, const char* sep, const cha
   return s.empty() ? std::string(none) : s;
 }
 
-// "reloaded: added a,b; removed -; changed c": jobs of `after` not in `before`, and so on.
-std::string difference(const Config& before, const Config& after) {
-  std::vector<std::string> added, removed, changed;
-  for (const Job& old : before.jobs)
-    if (!after.find(old.id)) removed.push_back(old.id);
-  for (const Job& job : after.jobs) {
-    const Job* old = before.find(job.id);
-    if (!old)
-      added.push_back(job.id);
-    else if (!(*old == job))
-      changed.push_back(job.id);
+// Adds one applied difference to `net` (job -> 'a'dded, 'r'emoved, 'c'hanged since a base):
+// added then removed is nothing, removed then added is changed.
+void accumulate(std::map<std::string, char>& net, const ReloadSummary& diff) {
+  for (const std::string& id : diff.added) {
+    auto it = net.find(id);
+    net[id] = it != net.end() && it->second == 'r' ? 'c' : 'a';
   }
+  for (const std::string& id : diff.removed) {
+    auto it = net.find(id);
+    if (it != net.end() && it->second == 'a')
+      net.erase(it);
+    else
+      net[id] = 'r';
+  }
+  for (const std::string& id : diff.changed) net.try_emplace(id, 'c');
+}
+
+// "reloaded: added a,b; removed -; changed c"
+std::string summary_of(const std::map<std::string, char>& net) {
+  std::vector<std::string> added, removed, changed;
+  for (const auto& [id, what] : net)
+    (what == 'a' ? added : what == 'r' ? removed : changed).push_back(id);
   return "reloaded: added " + joined(added, ",", "-") + "; removed " + joined(removed, ",", "-") +
          "; changed " + joined(changed, ",", "-");
 }
@@ -80,7 +91,6 @@ Config Daemon::config_at_start() {
     if (Status st = last_good_->save(*read.text); !st)
       spdlog::warn("cannot keep a copy of the config: {}", st.message());
     config_policy_.loaded();
-    reported_config_ = *read.config;
     return std::move(*read.config);
   }
   for (const auto& e : read.errors) spdlog::error("config {}: {}", opts_.paths.config_file, e);
@@ -100,7 +110,6 @@ Config Daemon::config_at_start() {
                          " (check it with 'opsctl validate-config'); running the last good "
                          "config " +
                          last_good_->path());
-      reported_config_ = *load.config;
       return std::move(*load.config);
     }
     spdlog::error("the last good config {} does not load any more", last_good_->path());
@@ -125,8 +134,8 @@ void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
     return;
   }
   apply_config(std::move(read));
-  summary = difference(reported_config_, engine_->config());
-  reported_config_ = engine_->config();
+  summary = summary_of(unreported_);
+  unreported_.clear();
   spdlog::info("{}", summary);
   update_status("READY=1");
 }
@@ -145,12 +154,16 @@ void Daemon::apply_config(ConfigRead read) {
     // Nothing ran so far: the state file's jobs, queue and chains start now, as at a start.
     spdlog::info("config {} loaded: starting its {} jobs", opts_.paths.config_file,
                  read.config->jobs.size());
+    ReloadSummary all;
+    for (const Job& job : read.config->jobs) all.added.push_back(job.id);
+    accumulate(unreported_, all);
     engine_.emplace(std::move(*read.config), std::move(*held_state_));
     held_state_.reset();
     engine_->set_local_time(clock_);
     dispatch(engine_->on_startup(clock_.now()));
   } else {
     ReloadSummary diff = engine_->reload(std::move(*read.config), clock_.now());
+    accumulate(unreported_, diff);
     spdlog::info("config {} applied: added {}; removed {}; changed {}", opts_.paths.config_file,
                  joined(diff.added, ",", "-"), joined(diff.removed, ",", "-"),
                  joined(diff.changed, ",", "-"));

@@ -223,7 +223,9 @@ class Daemon {
   // as it was read, written back as it is (plus the outbox), so that nothing of it is lost. A
   // good config builds the engine from it.
   std::optional<State> held_state_;
-  Config reported_config_;  // the config of the last reload (or start): reload's summary
+  // Jobs added, removed or changed ('a', 'r', 'c') by edits that applied by themselves since
+  // the last reload (or start): the next reload's summary names them too.
+  std::map<std::string, char> unreported_;
   ConfigWatchPolicy config_policy_;
   std::unique_ptr<FileWatch> config_watch_;
   std::unique_ptr<asio::steady_timer> config_timer_;  // the debounce of config_watch_

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "state/file_system.hpp"
 #include "util/result.hpp"
@@ -35,7 +36,8 @@ class LastGoodConfig {
  private:
   FileSystem& fs_;
   std::string path_;
-  std::optional<std::string> known_;  // what the file holds, as far as this object knows
+  // Size and hash of what the file holds, as far as this object knows (the text is not kept).
+  std::optional<std::pair<std::size_t, std::size_t>> known_;
 };
 
 }  // namespace opsd
