@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   STATE/net/state/ops-monitor.json state (same file and layout as ops-monitor.py)
   STATE/net/state/audit.jsonl      approvals, refusals, write runs, verifications
   STATE/net/state/opsd-run.json    crash-loop guard: unclean starts of opsd
+  STATE/net/state/last-good-config.json  the last config that loaded: run when the file fails
   STATE/net/run/opsd.sock          control socket (0600; only this uid and root)
   STATE/net/logs/<job>.log         job output, 10 MiB x 3 rotated files
   STATE/openclaw.json              Telegram target and bot token ($OPENCLAW_CONFIG_PATH)
@@ -42,6 +43,10 @@ Signals:
                    paused) on the next start
   SIGHUP           reload the config like 'opsctl reload'; a broken config keeps the old one
 
+Config: an edit of the config file applies by itself like 'opsctl reload' (inotify, and a
+stat every 5 s; --no-watch-config turns it off). A config that fails to load never stops opsd:
+it runs the last good one (STATE/net/state/last-good-config.json), or no jobs, and alerts.
+
 Crash loops: 5 unclean starts (crash, kill -9, watchdog) within 10 minutes turn automatic job
 starts off for that run and raise an alert; a clean restart turns them back on.
 
@@ -50,7 +55,7 @@ systemd/opsd-user.service (user), launchd/ai.openclaw.opsd.plist; see README.
 
 Exit status: 0 after SIGTERM/SIGINT, 1 cannot start (socket taken by a running opsd, state dir
 unusable or owned by another user, a state file that exists but cannot be read: it is left as
-it is), 2 usage or config error.
+it is), 2 usage error.
 
 Examples:
   opsd --print-only --log-level debug    run in a terminal, print messages instead of sending
@@ -71,6 +76,9 @@ Examples:
                  "Telegram chat id [notify.target, else from openclaw.json]");
   app.add_option("--ca-file", options.ca_file,
                  "extra CA certificate (PEM) to trust for the Bot API");
+  bool no_watch_config = false;
+  app.add_flag("--no-watch-config", no_watch_config,
+               "do not apply edits of the config by themselves: only 'opsctl reload' does");
   app.add_flag("--version", version, "print the version and exit");
   CLI11_PARSE(app, argc, argv);
   if (version) {
@@ -90,5 +98,6 @@ Examples:
     return 2;
   }
   options.paths = *paths;
+  options.watch_config = !no_watch_config;
   return opsd::run_daemon(options);
 }

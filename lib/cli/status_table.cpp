@@ -227,6 +227,20 @@ std::string render_status_table(const json::object& status, TimeMs now, std::siz
     if (std::string hb = str(it->value().as_object(), "heartbeat"); !hb.empty())
       out += "heartbeat: " + hb + "\n";
   }
+  if (auto it = status.find("config"); it != status.end() && it->value().is_object()) {
+    const json::object& c = it->value().as_object();
+    if (str(c, "ok") == "false") {
+      const std::string running = str(c, "running");
+      out += summary_line(
+          "config: " + str(c, "path") + " is invalid; " +
+              (running == "none" ? std::string("running no jobs")
+                                 : "running the last good config (" + str(c, "lastGood") + ")"),
+          max_width);
+      if (auto e = c.find("errors"); e != c.end() && e->value().is_array())
+        for (const auto& v : e->value().as_array())
+          if (v.is_string()) out += summary_line("  " + std::string(v.as_string()), max_width);
+    }
+  }
   if (auto it = status.find("approvals"); it != status.end() && it->value().is_array()) {
     for (const auto& a : it->value().as_array())
       if (a.is_object())

@@ -201,7 +201,8 @@ ConfigLoad parse_config(std::string_view json_text, const ConfigContext& ctx) {
   return out;
 }
 
-ConfigLoad load_config_file(const std::string& path, const ConfigContext& ctx) {
+ConfigLoad load_config_file(const std::string& path, const ConfigContext& ctx,
+                            std::string* text_out) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path abs = fs::absolute(path, ec);
@@ -229,6 +230,7 @@ ConfigLoad load_config_file(const std::string& path, const ConfigContext& ctx) {
   for (auto& diag : out.diagnostics)
     if (diag.path.empty()) diag.message = abs.string() + ": " + diag.message;
   if (out.config) out.config->source_path = abs.string();
+  if (text_out) *text_out = std::move(text);
   return out;
 }
 

@@ -36,7 +36,9 @@ ConfigLoad parse_config(std::string_view json_text, const ConfigContext& ctx);
 
 // Reads `path` and parses it. A missing or unreadable file is one error naming the file.
 // An empty ctx.config_dir means the directory that holds `path`. Sets Config::source_path.
-ConfigLoad load_config_file(const std::string& path, const ConfigContext& ctx);
+// `text`, when given, receives the bytes that were parsed (unchanged when the file was not read).
+ConfigLoad load_config_file(const std::string& path, const ConfigContext& ctx,
+                            std::string* text = nullptr);
 
 // "error: jobs[3].commands.status: must be a non-empty array of strings"
 std::string format_diagnostic(const Diagnostic& d);

@@ -55,11 +55,20 @@ ReportSection state_large_alert(const std::string& state_file, std::size_t bytes
   return s;
 }
 
-ReportSection reload_refused_alert(const std::string& why, const std::string& config_file,
+ReportSection config_invalid_alert(const std::string& config_file,
+                                   const std::vector<std::string>& errors,
+                                   const std::string& last_good, bool watched,
                                    std::string_view locale) {
-  ReportSection s = daemon_section(Text::reload_refused_state, locale);
-  s.info = why;
-  s.action_required = text(Text::reload_refused_action, locale, {config_file});
+  ReportSection s = daemon_section(Text::config_invalid_state, locale);
+  std::string lines;
+  for (const std::string& e : errors) lines += (lines.empty() ? "" : "\n") + e;
+  s.info = text(Text::config_invalid_info, locale, {config_file, lines});
+  const std::string runs = last_good.empty()
+                               ? std::string(text(Text::config_runs_none, locale))
+                               : text(Text::config_runs_last_good, locale, {last_good});
+  const std::string fix = watched ? text(Text::config_fix_applies, locale, {config_file})
+                                  : text(Text::reload_refused_action, locale, {config_file});
+  s.action_required = runs + (locale == "en" ? "; " : "；") + fix;
   return s;
 }
 

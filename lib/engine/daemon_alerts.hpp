@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine.hpp"
 
@@ -23,8 +24,13 @@ ReportSection state_saved_again_alert(const std::string& state_file, std::string
 // The state file is `bytes` long, over half of the `cap` that the next start reads.
 ReportSection state_large_alert(const std::string& state_file, std::size_t bytes, std::size_t cap,
                                 std::size_t jobs, std::string_view locale);
-// A reload found `config_file` broken (`why`) and kept the running config.
-ReportSection reload_refused_alert(const std::string& why, const std::string& config_file,
+// `config_file` failed to load (at start, on a reload or after an edit) with `errors`
+// (formatted diagnostics, each with its JSON path). `last_good` is the copy of the last good
+// config that opsd runs instead ("" = none: it runs no jobs); `watched`: a fixed file applies
+// when saved (else the action says to run 'opsctl reload').
+ReportSection config_invalid_alert(const std::string& config_file,
+                                   const std::vector<std::string>& errors,
+                                   const std::string& last_good, bool watched,
                                    std::string_view locale);
 
 }  // namespace opsd

@@ -70,8 +70,12 @@ enum class Text {
   check_write_action,           //
   verification_info,            // {summary}
   // The daemon's own alerts (service/).
-  reload_refused_state,     //
   reload_refused_action,    // {config file}
+  config_invalid_state,     //
+  config_invalid_info,      // {config file} {error lines}
+  config_runs_last_good,    // {copy of the last good config}
+  config_runs_none,         //
+  config_fix_applies,       // {config file}
   crash_loop_state,         //
   crash_loop_info,          // {unclean starts} {window minutes}
   crash_loop_action,        //

@@ -161,6 +161,16 @@ std::string render_status(const Config& config, const State& state, const Daemon
   if (!info.heartbeat.empty()) w.key("heartbeat").string(info.heartbeat);
   w.end_object();
 
+  w.key("config").begin_object();
+  w.key("path").string(info.config.path);
+  w.key("ok").boolean(info.config.ok);
+  w.key("errors").begin_array();
+  for (const std::string& e : info.config.errors) w.string(e);
+  w.end_array();
+  w.key("running").string(info.config.running);
+  w.key("lastGood").string_or_null(info.config.last_good);
+  w.end_object();
+
   w.key("jobs").begin_array();
   for (const Job& job : config.jobs) {
     if (!only.empty() && job.id != only) continue;

@@ -5,11 +5,21 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "state/state.hpp"
 
 namespace opsd {
+
+// How the config file fared the last time opsd read it (at start, a reload or after an edit).
+struct ConfigHealth {
+  std::string path;                 // the config file
+  bool ok = true;                   // it loaded; else `errors` say why
+  std::vector<std::string> errors;  // "error: jobs[0].kind: ..." (one per error, with its path)
+  std::string running = "file";     // "file" | "last-good" | "none": what opsd runs now
+  std::string last_good;            // the copy of the last good config
+};
 
 struct DaemonInfo {
   std::string version;
@@ -20,6 +30,7 @@ struct DaemonInfo {
   std::string socket;
   std::string notifier;        // e.g. "print-only", "telegram (openclaw, then Bot API)"
   std::string heartbeat = {};  // notify.heartbeat's last outcome ("" = no heartbeat: not shown)
+  ConfigHealth config = {};    // the top-level "config" of the answer
 };
 
 struct StatusQuery {
@@ -33,7 +44,8 @@ struct StatusQuery {
   std::function<TimeMs(const Job&, const JobRuntime&)> next_resume_at = {};
 };
 
-// {"daemon": {...}, "jobs": [...], "queue": [...], "outbox": {...}, "approvals": [...]} as
+// {"daemon": {...}, "config": {...}, "jobs": [...], "queue": [...], "outbox": {...},
+// "approvals": [...]} as
 // JSON text, written without a document (status over thousands of jobs is answered often).
 // Times are ISO 8601 UTC strings, absent values null.
 // `outbox` gives outbox.pending and outbox.lastError.

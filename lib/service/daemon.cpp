@@ -9,7 +9,6 @@
 #include <iostream>
 #include <random>
 
-#include "config/config_loader.hpp"
 #include "engine/daemon_alerts.hpp"
 #include "service/daemon_impl.hpp"
 #include "service/daemon_secrets.hpp"
@@ -27,11 +26,6 @@ namespace {
 
 // How long children get to stop at daemon shutdown before SIGKILL.
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
-
-// After a crash loop nothing starts by itself: no job is auto-resumed in this run.
-void turn_off_automatic_starts(Config& config) {
-  for (Job& job : config.jobs) job.policy.auto_resume = false;
-}
 
 }  // namespace
 
@@ -70,7 +64,8 @@ bool Daemon::secure_dirs() {
        {opts_.paths.state_dir, parent_dir(parent_dir(state_file)), parent_dir(state_file),
         opts_.paths.logs_dir, parent_dir(opts_.paths.socket)})
     if (st = secure_dir(dir, euid, check); !st) break;
-  for (const std::string& file : {state_file, opts_.paths.audit_log})
+  for (const std::string& file : {state_file, opts_.paths.audit_log,
+                                  parent_dir(state_file) + "/" + std::string(kLastGoodConfigName)})
     if (st.ok() && !(st = secure_file(file, euid, check))) break;
   for (const std::string& note : check.repaired) {
     spdlog::warn("repaired: {}", note);
@@ -81,20 +76,6 @@ bool Daemon::secure_dirs() {
     std::cerr << "opsd: " << st.message() << "\n";
   }
   return st.ok();
-}
-
-std::optional<Config> Daemon::load_config(std::vector<std::string>& problems) {
-  ConfigContext ctx{opts_.paths.state_dir, opts_.paths.home, parent_dir(opts_.paths.config_file)};
-  ConfigLoad load = load_config_file(opts_.paths.config_file, ctx);
-  for (const Diagnostic& d : load.diagnostics) {
-    if (d.severity == Diagnostic::Severity::warning)
-      spdlog::warn("config {}: {}", opts_.paths.config_file, format_diagnostic(d));
-    else
-      problems.push_back(format_diagnostic(d));
-  }
-  if (!load.ok()) return std::nullopt;
-  if (start_decision_.tripped) turn_off_automatic_starts(*load.config);
-  return std::move(load.config);
 }
 
 void Daemon::record(const Step& step) {
@@ -237,37 +218,6 @@ void Daemon::shutdown() {
   });
 }
 
-void Daemon::reload(std::string& summary, std::optional<RpcError>& error) {
-  sd_.notify_reloading();
-  std::vector<std::string> problems;
-  std::optional<Config> config = load_config(problems);
-  if (!config) {
-    std::string why;
-    for (const auto& p : problems) why += (why.empty() ? "" : "; ") + p;
-    spdlog::error("reload refused, keeping the running config: {}", why);
-    error = RpcError{Fault::config_error, "config not reloaded (old config kept): " + why};
-    post_sections(
-        {reload_refused_alert(why, opts_.paths.config_file, engine_->config().notify.locale)},
-        true);
-    update_status("READY=1");
-    return;
-  }
-  secrets_ = daemon_secrets(opts_.paths.openclaw_config, system_getenv);
-  const MetricsConfig metrics_before = engine_->config().metrics;
-  ReloadSummary diff = engine_->reload(std::move(*config), clock_.now());
-  auto join = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
-    return s.empty() ? std::string("-") : s;
-  };
-  summary = "reloaded: added " + join(diff.added) + "; removed " + join(diff.removed) +
-            "; changed " + join(diff.changed);
-  spdlog::info("{}", summary);
-  dispatch(std::move(diff));  // the step; the lists are used above
-  reload_metrics(metrics_before);
-  update_status("READY=1");
-}
-
 void Daemon::make_outbox(OutboxState loaded) {
   routes_ = std::make_unique<DeliveryRoutes>(
       DeliveryOptions{opts_.paths.openclaw_config, opts_.target, opts_.ca_file,
@@ -311,14 +261,6 @@ std::optional<int> Daemon::start() {
   // Read by sd_ already; no child may inherit them.
   SdNotifier::unset_environment();
   if (!prepare_dirs()) return 1;
-  std::vector<std::string> problems;
-  std::optional<Config> config = load_config(problems);
-  if (!config) {
-    for (const auto& p : problems) spdlog::critical("config {}: {}", opts_.paths.config_file, p);
-    print_stderr_error("opsd: invalid config " + opts_.paths.config_file +
-                       " (check it with 'opsctl validate-config')");
-    return 2;
-  }
 
   // Bound before the crash guard looks at the run record: a second opsd that finds the socket
   // taken exits here without counting as a restart of the first.
@@ -333,7 +275,7 @@ std::optional<int> Daemon::start() {
     return 1;
   }
   check_crash_loop();
-  if (start_decision_.tripped) turn_off_automatic_starts(*config);
+  std::optional<Config> config = config_at_start();  // the file's, the last good one or none
 
   StateLoad loaded =
       load_state(fs_, opts_.paths.state_file, clock_.now(), state_read_cap(config->jobs.size()));
@@ -348,12 +290,14 @@ std::optional<int> Daemon::start() {
     spdlog::error("state file unreadable ({}); moved aside to {}", loaded.error,
                   loaded.quarantined_to);
   adopt_restart_step(loaded);
-  engine_.emplace(std::move(*config), std::move(loaded.state));
+  if (config_health_.running == "none") held_state_ = std::move(loaded.state);
+  engine_.emplace(std::move(*config), held_state_ ? State{} : std::move(loaded.state));
   engine_->set_local_time(clock_);
   server_->start();
   // Only now is this the one daemon of the state dir: a killed predecessor's temp files go.
   if (int n = remove_stale_atomic_temps(opts_.paths.state_file); n > 0)
     spdlog::info("removed {} temp file(s) left by an earlier opsd", n);
+  (void)remove_stale_atomic_temps(last_good_->path());
 
   info_ = DaemonInfo{kVersion,
                      static_cast<std::int64_t>(getpid()),
@@ -376,6 +320,7 @@ std::optional<int> Daemon::start() {
         true);
   }
   if (start_decision_.tripped) post_crash_loop_alert();
+  start_config_watch();
   wait_signals();
   start_metrics();
   dispatch(engine_->on_startup(clock_.now()));

@@ -11,6 +11,7 @@
 #include "config/paths.hpp"
 #include "process/command_runner.hpp"
 #include "service/delivery_route.hpp"
+#include "service/file_watch.hpp"
 #include "state/file_system.hpp"
 #include "util/clock.hpp"
 
@@ -18,9 +19,10 @@ namespace opsd {
 
 struct DaemonOptions {
   Paths paths;
-  bool print_only = false;  // --print-only: write messages to stdout, send nothing
-  std::string target;       // --target: Telegram chat id, overrides notify.target
-  std::string ca_file;      // --ca-file: extra CA certificate to trust for the Bot API
+  bool print_only = false;   // --print-only: write messages to stdout, send nothing
+  std::string target;        // --target: Telegram chat id, overrides notify.target
+  std::string ca_file;       // --ca-file: extra CA certificate to trust for the Bot API
+  bool watch_config = true;  // off with --no-watch-config: edits apply only on 'opsctl reload'
 };
 
 // What the daemon does its side effects through; each unset one is the real thing. Whatever is
@@ -32,10 +34,13 @@ struct DaemonSeams {
   std::function<std::unique_ptr<Runner>(boost::asio::any_io_executor)> runner;
   // The outbox's transports. Unset: real_transport_factory(ex).
   std::function<TransportFactory(boost::asio::any_io_executor)> transports;
+  // The watch of the config file. Unset: make_file_watch(ex, path).
+  FileWatchFactory file_watch;
 };
 
 // Runs until SIGTERM/SIGINT. Returns the process exit code: 0 after a graceful shutdown,
-// 1 when it cannot start (socket taken, state dir unusable), 2 for a config error.
+// 1 when it cannot start (socket taken, state dir unusable). A config that fails to load is no
+// reason to exit: opsd runs the last good one, or none, and alerts (docs/config.md).
 int run_daemon(const DaemonOptions& options);
 
 }  // namespace opsd

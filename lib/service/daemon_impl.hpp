@@ -1,6 +1,7 @@
 // Private to lib/service: the Daemon object behind run_daemon(). Split across daemon.cpp
-// (lifecycle), daemon_actions.cpp (carrying out engine actions), daemon_rpc.cpp (requests) and
-// daemon_persist.cpp (state writes and timer re-arms under load).
+// (lifecycle), daemon_actions.cpp (carrying out engine actions), daemon_rpc.cpp (requests),
+// daemon_persist.cpp (state writes and timer re-arms under load) and daemon_config.cpp (the
+// config file: reload, the last good copy, the watch).
 #pragma once
 
 #include <boost/asio.hpp>
@@ -24,6 +25,7 @@
 #include "process/launcher.hpp"
 #include "rpc/control_server.hpp"
 #include "rpc/status_view.hpp"
+#include "service/config_watch_policy.hpp"
 #include "service/crash_guard.hpp"
 #include "service/daemon.hpp"
 #include "service/delivery_route.hpp"
@@ -31,6 +33,7 @@
 #include "service/notifier.hpp"
 #include "service/sd_notify.hpp"
 #include "state/audit_log.hpp"
+#include "state/last_good_config.hpp"
 #include "state/state_store.hpp"
 #include "util/clock.hpp"
 
@@ -70,7 +73,6 @@ class Daemon {
   bool prepare_dirs();
   // secure_dir()/secure_file() on every directory and file opsd trusts; repairs are logged.
   bool secure_dirs();
-  std::optional<Config> load_config(std::vector<std::string>& problems);
   // Writes the state now (temp file, fsync, rename) and drops any pending coalesced write;
   // returns why it failed ("" = written).
   std::string persist();
@@ -96,7 +98,6 @@ class Daemon {
   void start_watchdog();
   void wait_signals();
   void shutdown();
-  void reload(std::string& summary, std::optional<RpcError>& error);
   std::string status_line() const;
   // Sends STATUS= when the summary changed since the last one sent (with `also` prepended,
   // e.g. "WATCHDOG=1", which is sent in any case).
@@ -106,6 +107,34 @@ class Daemon {
   void post_crash_loop_alert();
   // The outbox with what the state file held, and the notifier that feeds it.
   void make_outbox(OutboxState loaded);
+
+  // --- the config file: loading, reload, the last good copy, the watch (daemon_config.cpp) ---
+  struct ConfigRead {
+    std::optional<Config> config;     // set when it loaded
+    std::vector<std::string> errors;  // formatted diagnostics when it did not
+    std::optional<std::string> text;  // the bytes read; nullopt when the file could not be read
+  };
+  ConfigRead read_config();
+  // After a crash loop nothing starts by itself: no job is auto-resumed in this run.
+  static void turn_off_automatic_starts(Config& config);
+  // The config opsd starts with: the file's; when it fails, the last good copy's; else none
+  // (no jobs; held_state_ then keeps the state file's contents). config_health_ says which.
+  Config config_at_start();
+  // `opsctl reload` and SIGHUP: `summary` names what changed since the last reload (or start),
+  // including what edits applied by themselves meanwhile; `error` when the file failed.
+  void reload(std::string& summary, std::optional<RpcError>& error);
+  // Makes a config that loaded the running one (a reload's difference) and its copy the last
+  // good one.
+  void apply_config(ConfigRead read);
+  // A read that failed: status shows it, and an alert goes out unless these errors were the
+  // last ones alerted.
+  void config_failed(const ConfigRead& read);
+  // Alerts about a config that failed at start; watches the file unless --no-watch-config.
+  void start_config_watch();
+  // Reads the file once it stayed untouched for the debounce (`delay` ms from now, at least).
+  void wait_config_quiet(TimeMs delay);
+  // After the debounce: reads the file and applies or alerts when its bytes changed.
+  void check_config_file();
 
   // --- actions (daemon_actions.cpp) ---
   // Carries out what `step` decided; from a `dry` engine only its probes are run and nothing
@@ -201,6 +230,19 @@ class Daemon {
   // daemon_secrets(), read at start and at each reload: not passed to children, and replaced by
   // "<redacted>" in their logs, their output and every message.
   std::vector<std::string> secrets_;
+  // The config file (daemon_config.cpp).
+  ConfigHealth config_health_;
+  std::unique_ptr<LastGoodConfig> last_good_;
+  // Set while no config is running (started on a bad file without a good copy): the state file
+  // as it was read, written back as it is (plus the outbox), so that nothing of it is lost. A
+  // good config builds the engine from it.
+  std::optional<State> held_state_;
+  // Jobs added, removed or changed ('a', 'r', 'c') by edits that applied by themselves since
+  // the last reload (or start): the next reload's summary names them too.
+  std::map<std::string, char> unreported_;
+  ConfigWatchPolicy config_policy_;
+  std::unique_ptr<FileWatch> config_watch_;
+  std::unique_ptr<asio::steady_timer> config_timer_;  // the debounce of config_watch_
   // Metrics (not persisted: counters restart at 0 with opsd).
   MetricsCounters metrics_;
   RealProcessStats process_stats_;

@@ -42,8 +42,8 @@ std::string Daemon::persist() {
   auto started = std::chrono::steady_clock::now();
   const std::size_t cap = state_read_cap(engine_->config().jobs.size());
   std::size_t bytes = 0;
-  Status st = save_state(fs_, opts_.paths.state_file, engine_->state(), outbox_->state(),
-                         clock_.now(), cap, &bytes);
+  Status st = save_state(fs_, opts_.paths.state_file, held_state_ ? *held_state_ : engine_->state(),
+                         outbox_->state(), clock_.now(), cap, &bytes);
   last_write_cost_ = std::chrono::steady_clock::now() - started;
   release_memory_soon();
   warn_state_size(bytes, cap);

@@ -36,11 +36,25 @@ TEST_CASE("state alerts say what happened and where, in the configured locale", 
   CHECK(full.info == "cannot write /s.json: No space left on device");
   CHECK(full.action_required == "free disk space or fix permissions; the last good state is kept");
   CHECK_THAT(state_not_saved_alert("/s.json", "x", "zh").info, Catch::Contains("/s.json"));
+}
 
-  const ReportSection reload = reload_refused_alert("jobs[0].id: missing", "/c.json", "en");
-  CHECK(reload.state == "reload refused");
-  CHECK(reload.info == "jobs[0].id: missing");
-  CHECK(reload.action_required == "fix /c.json then run 'opsctl reload'");
+TEST_CASE("the config alert names the file, each error and what opsd runs instead",
+          "[daemon_alerts]") {
+  const std::vector<std::string> errors = {"error: version: must be 1, got 2",
+                                           "error: jobs[0].kind: is missing"};
+  const ReportSection a = config_invalid_alert("/c.json", errors, "/s/last-good.json", true, "en");
+  CHECK(a.state == "ops-jobs config invalid");
+  CHECK(a.info == "/c.json:\nerror: version: must be 1, got 2\nerror: jobs[0].kind: is missing");
+  CHECK(a.action_required ==
+        "opsd runs the last good config (/s/last-good.json); fix /c.json: it applies when saved");
+  const ReportSection none = config_invalid_alert("/c.json", errors, "", false, "en");
+  CHECK(none.action_required ==
+        "no good config is known: opsd runs no jobs; fix /c.json then run 'opsctl reload'");
+  const ReportSection zh = config_invalid_alert("/c.json", errors, "/s/g.json", true, "zh");
+  CHECK(zh.state == "ops-jobs config invalid");
+  CHECK_THAT(zh.info,
+             Catch::StartsWith("/c.json：\nerror: version") && Catch::Contains("jobs[0].kind"));
+  CHECK_THAT(zh.action_required, Catch::Contains("/s/g.json") && Catch::Contains("保存后自动生效"));
 }
 
 TEST_CASE("the recovery and size alerts name the state file in both locales", "[daemon_alerts]") {
@@ -62,7 +76,11 @@ TEST_CASE("the recovery and size alerts name the state file in both locales", "[
 }
 
 TEST_CASE("a daemon alert renders as a section without a job kind", "[daemon_alerts]") {
-  CHECK(render_section(reload_refused_alert("bad", "/c.json", "en"), "en") ==
-        "• opsd (opsd)\n- Status: reload refused\n- Info: bad\n"
-        "- ACTION REQUIRED: fix /c.json then run 'opsctl reload'");
+  CHECK(
+      render_section(
+          config_invalid_alert("/c.json", {"error: version: must be 1"}, "", false, "en"), "en") ==
+      "• opsd (opsd)\n- Status: ops-jobs config invalid\n- Info: /c.json:\n"
+      "error: version: must be 1\n"
+      "- ACTION REQUIRED: no good config is known: opsd runs no jobs; fix /c.json then run "
+      "'opsctl reload'");
 }

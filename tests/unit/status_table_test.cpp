@@ -1,5 +1,6 @@
 #include "cli/status_table.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <sstream>
@@ -200,4 +201,28 @@ TEST_CASE("a muted job says so in its state cell, and NEXT shows a due auto-resu
   std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 80));
   for (const std::string& line : l) CHECK(opsd::display_width(line) <= 80);
   CHECK(lines_of(opsd::render_status_table(answer(), kNow))[1].find("MUTED") == std::string::npos);
+}
+
+TEST_CASE("status table: a config that failed shows below the table with each error",
+          "[status_table]") {
+  json::object a = answer();
+  a["config"] = json::object{{"path", "/c/ops-jobs.json"},
+                             {"ok", true},
+                             {"errors", json::array()},
+                             {"running", "file"},
+                             {"lastGood", "/s/last-good-config.json"}};
+  CHECK(opsd::render_status_table(a, kNow).find("config:") == std::string::npos);
+  a["config"].as_object()["ok"] = false;
+  a["config"].as_object()["running"] = "last-good";
+  a["config"].as_object()["errors"] = json::array{"error: version: must be 1, got 2"};
+  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow));
+  auto at = std::find(l.begin(), l.end(),
+                      "config: /c/ops-jobs.json is invalid; running the last good config "
+                      "(/s/last-good-config.json)");
+  REQUIRE(at != l.end());
+  REQUIRE(at + 1 != l.end());
+  CHECK(*(at + 1) == "  error: version: must be 1, got 2");
+  a["config"].as_object()["running"] = "none";
+  CHECK(opsd::render_status_table(a, kNow).find("is invalid; running no jobs\n") !=
+        std::string::npos);
 }

@@ -207,3 +207,22 @@ TEST_CASE("status shows a mute and when the next auto-resume is due", "[status_v
   rt.mute.until = kNow;  // it ended
   CHECK(status(c, s).at("jobs").as_array()[0].at("muted").is_null());
 }
+
+TEST_CASE("status says how the config file fared and what runs", "[status_view]") {
+  DaemonInfo d = info();
+  d.config = {"/c", false, {"error: version: must be 1, got 2"}, "last-good", "/s/lg.json"};
+  for (bool brief : {false, true}) {
+    StatusQuery q;
+    q.brief = brief;
+    json::object c = json::parse(opsd::render_status(two_jobs(), scan_running(), d, q, kNow))
+                         .as_object()
+                         .at("config")
+                         .as_object();
+    CHECK(c.at("path") == "/c");
+    CHECK(c.at("ok") == false);
+    CHECK(c.at("errors") == json::array{"error: version: must be 1, got 2"});
+    CHECK(c.at("running") == "last-good");
+    CHECK(c.at("lastGood") == "/s/lg.json");
+  }
+  CHECK(status(two_jobs(), scan_running()).at("config").at("ok") == true);
+}
