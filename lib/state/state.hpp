@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/progress_history.hpp"
 #include "state/run_record.hpp"
 #include "state/schedule_runtime.hpp"
 #include "util/clock.hpp"
@@ -93,6 +94,9 @@ struct JobRuntime {
   std::uint64_t runs_started = 0;       // one-shots: runs started so far (JobRun::number)
 
   std::string last_report_progress_key;  // progress_key when the last report was decided
+  // Recent progress readings, ratio, rate and ETA (state/progress_history.hpp). In memory only:
+  // not in the state file, rebuilt from the probes after a restart.
+  ProgressHistory progress_history;
   // The original tool's fields opsd does not use, kept for a rollback (JSON object text,
   // "" = none; state/legacy_fields.hpp).
   std::string legacy_json;
@@ -100,8 +104,9 @@ struct JobRuntime {
   bool operator==(const JobRuntime&) const = default;
 };
 
-// True when `a` and `b` differ at most in what each probe refreshes (probe.at, next_poll_at):
-// a restart loses nothing by not having the newer values, so such a change need not be written.
+// True when `a` and `b` differ at most in what each probe refreshes (probe.at, next_poll_at,
+// and the in-memory progress_history): a restart loses nothing by not having the newer values,
+// so such a change need not be written.
 // (Takes `a` by value: it is overwritten with b's probe times, then compared.)
 bool same_but_probe_times(JobRuntime a, const JobRuntime& b);
 
