@@ -8,6 +8,8 @@
 
 #include "cli/display_width.hpp"
 #include "cli/run_cells.hpp"
+#include "cli/table_fit.hpp"
+#include "engine/progress_text.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -94,59 +96,94 @@ std::string muted_marker(const json::object& job) {
   return until ? " MUTED until " + local_hms(*until).substr(0, 5) : " MUTED";
 }
 
-constexpr std::size_t kColumns = 9;
+constexpr std::size_t kColumns = 10;
 using Row = std::array<std::string, kColumns>;
 constexpr std::size_t kGap = 2;  // spaces between columns
-
-// Columns given up first when a table is wider than the terminal, each down to a floor (in
-// display columns): probe health, last run, progress, kind, state, then the id.
-struct Shrink {
-  std::size_t column, floor;
+enum Column : std::size_t {
+  kId,
+  kKind,
+  kState,
+  kPid,
+  kProgress,
+  kEta,
+  kMoved,
+  kNext,
+  kProbe,
+  kLast
 };
-constexpr Shrink kShrinkOrder[] = {{7, 8}, {8, 8}, {4, 8}, {1, 5}, {2, 7}, {0, 8}};
 
-// Column widths: the widest cell of each, then, when `max_width` > 0 and the table is wider,
-// narrowed in kShrinkOrder until it fits (a table that still does not fit wraps).
-std::array<std::size_t, kColumns> column_widths(const std::vector<Row>& rows,
-                                                std::size_t max_width) {
-  std::array<std::size_t, kColumns> width{};
-  for (const Row& r : rows)
-    for (std::size_t i = 0; i < kColumns; ++i) width[i] = std::max(width[i], display_width(r[i]));
-  if (max_width == 0) return width;
-  std::size_t total = kGap * (kColumns - 1);
-  for (std::size_t w : width) total += w;
-  for (const Shrink& s : kShrinkOrder) {
-    if (total <= max_width) break;
-    std::size_t& w = width[s.column];
-    const std::size_t cut = std::min(total - max_width, w > s.floor ? w - s.floor : 0);
-    w -= cut;
-    total -= cut;
-  }
-  return width;
+// A progress cell that is a bar: "[####------] 42%", never cut.
+constexpr std::size_t kBarCells = 10;
+bool is_bar(std::string_view cell) {
+  return cell.size() > kBarCells + 1 && cell[0] == '[' && cell[kBarCells + 1] == ']' &&
+         cell.substr(1, kBarCells).find_first_not_of("#-") == std::string_view::npos;
 }
 
-// Columns padded by display width to their widest cell plus two spaces, cells wider than
-// their column cut with "…"; no trailing spaces.
+// What gives way when a table is wider than the terminal, in order, while it is: probe health
+// and last run narrowed, a progress summary narrowed (a bar stays whole), kind and pid left out,
+// state narrowed, last run left out, the id narrowed, then next, moved and probe left out. ID,
+// STATE, PROGRESS and ETA always stay.
+std::vector<FitStep> fit_steps(std::size_t progress_floor) {
+  return {{kProbe, 8},       {kLast, 8},       {kProgress, progress_floor},
+          {kKind, 0, true},  {kPid, 0, true},  {kState, 7},
+          {kLast, 0, true},  {kId, 8},         {kNext, 0, true},
+          {kMoved, 0, true}, {kProbe, 0, true}};
+}
+
+// Column widths and which columns are shown: the widest cell of each, fitted to `max_width`
+// (0: no limit) with fit_steps.
+TableFit column_widths(const std::vector<Row>& rows, std::size_t max_width) {
+  std::vector<std::size_t> width(kColumns, 0);
+  std::size_t bar = 0;
+  for (const Row& r : rows) {
+    for (std::size_t i = 0; i < kColumns; ++i) width[i] = std::max(width[i], display_width(r[i]));
+    if (is_bar(r[kProgress])) bar = std::max(bar, display_width(r[kProgress]));
+  }
+  return fit_columns(width, kGap, max_width, fit_steps(std::max<std::size_t>(8, bar)));
+}
+
+// Shown columns padded by display width to their width plus two spaces, cells wider than their
+// column cut with "…"; no trailing spaces.
 std::string render_table(const std::vector<Row>& rows, std::size_t max_width) {
-  const std::array<std::size_t, kColumns> width = column_widths(rows, max_width);
+  const TableFit fit = column_widths(rows, max_width);
   std::string out;
   for (const Row& r : rows) {
     const std::size_t start = out.size();
     for (std::size_t i = 0; i < kColumns; ++i) {
+      if (!fit.shown[i]) continue;
       std::size_t w = display_width(r[i]);
-      if (w <= width[i]) {
+      if (w <= fit.width[i]) {
         out += r[i];
       } else {
-        const std::string cut = fit_width(r[i], width[i]);
+        const std::string cut = fit_width(r[i], fit.width[i]);
         w = display_width(cut);
         out += cut;
       }
-      if (i + 1 < kColumns) out.append(width[i] - w + kGap, ' ');
+      out.append(fit.width[i] - w + kGap, ' ');
     }
     while (out.size() > start && out.back() == ' ') out.pop_back();
     out += '\n';
   }
   return out;
+}
+
+// "[####------] 42%" from progressRatio, else the progress summary ("" without progress).
+std::string progress_cell(const json::object& j) {
+  if (auto r = j.find("progressRatio"); r != j.end() && r->value().is_number()) {
+    const double ratio = r->value().to_number<double>();
+    return "[" + progress_bar(ratio, kBarCells) + "] " + format_percent(ratio);
+  }
+  auto p = j.find("progress");
+  return p == j.end() ? "" : progress_summary(p->value());
+}
+
+// Time left until etaAt ("1h12m"; "0s" once it has passed), "-" when unknown.
+std::string eta_cell(const json::object& j, TimeMs now) {
+  std::string iso = str(j, "etaAt");
+  if (iso.empty()) return "-";
+  Result<TimeMs> t = parse_iso8601(iso);
+  if (!t) return "-";
+  return format_age(std::max<TimeMs>(*t - now, 0));
 }
 
 // `line` cut to `max_width` display columns (0: no limit), plus a newline.
@@ -177,7 +214,8 @@ std::string progress_summary(const json::value& progress, std::size_t max_keys) 
 
 std::string render_status_table(const json::object& status, TimeMs now, std::size_t max_width) {
   std::vector<Row> rows;
-  rows.push_back({"ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE", "LAST RUN"});
+  rows.push_back(
+      {"ID", "KIND", "STATE", "PID", "PROGRESS", "ETA", "MOVED", "NEXT", "PROBE", "LAST RUN"});
   std::string schedules;
   if (auto it = status.find("jobs"); it != status.end() && it->value().is_array()) {
     const bool one_job = it->value().as_array().size() == 1;
@@ -189,10 +227,9 @@ std::string render_status_table(const json::object& status, TimeMs now, std::siz
       if (str(j, "enabled") == "false") state += " (disabled)";
       state += muted_marker(j);
       std::string pid = str(j, "pid");
-      auto p = j.find("progress");
       rows.push_back(
           Row{str(j, "id"), str(j, "kind"), std::move(state), pid.empty() ? "-" : std::move(pid),
-              p == j.end() ? "" : progress_summary(p->value()), age_of(j, "lastProgressAt", now),
+              progress_cell(j), eta_cell(j, now), age_of(j, "lastProgressAt", now),
               until_of(j, str(j, "nextResumeAt").empty() ? "nextRunAt" : "nextResumeAt", now),
               probe_health(j), last_run_cell(j, now)});
       if (one_job && !str(j, "schedule").empty()) schedules += schedule_line(j, now);

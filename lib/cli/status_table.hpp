@@ -9,12 +9,14 @@
 
 namespace opsd {
 
-// One row per job (id, state, pid, progress summary, last progress age, next scheduled run,
-// probe health); for an answer about one scheduled job a line with its schedule and its last
-// and next runs; then one line each for the queue, the outbox and pending approvals when they
-// have entries. Columns are aligned by display width (a Chinese character takes 2).
-// `max_width` > 0 (the terminal's columns) narrows the widest columns and cuts their cells with
-// "…" so that the lines fit, as far as the columns' floors allow; 0 means no limit (a pipe).
+// One row per job: ID KIND STATE PID PROGRESS ETA MOVED NEXT PROBE "LAST RUN" (PROGRESS is a bar
+// and a percentage, "[####------] 42%", when the job has a progressRatio, else a progress
+// summary; ETA the time left until etaAt, "-" when unknown); for an answer about one scheduled
+// job a line with its schedule and its last and next runs; then one line each for the queue,
+// the outbox and pending approvals when they have entries. Columns are aligned by display width
+// (a Chinese character takes 2). `max_width` > 0 (the terminal's columns) narrows columns (cells
+// cut with "…") and leaves some out, in the order of status_table.cpp's fit_steps, so that the
+// lines fit; ID, STATE, PROGRESS and ETA always stay. 0 means no limit (a pipe).
 std::string render_status_table(const boost::json::object& status, TimeMs now,
                                 std::size_t max_width = 0);
 

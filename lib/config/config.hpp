@@ -34,9 +34,20 @@ struct QuietHours {
   bool operator==(const QuietHours&) const = default;
 };
 
+// policy.progressKeys: which keys of a status report's `progress` object give its ratio
+// (engine/progress_rate.hpp). Either `done` and `total`, or `percent` (0-100); all "" = the
+// usual names (done/total, processed/total, percent, ...). A key may be a dotted path ("a.b").
+struct ProgressKeys {
+  std::string done;
+  std::string total;
+  std::string percent;
+  bool operator==(const ProgressKeys&) const = default;
+};
+
 // Per-job policy: the `defaults` block, overridden field by field by `jobs[].policy`.
 struct Policy {
   QuietHours quiet_hours;                          // quietHours {start,end} ["23:00","08:00"]
+  ProgressKeys progress_keys;                      // progressKeys [the usual names]
   std::int64_t report_every_seconds = 1800;        // reportEverySeconds: routine report interval
   std::int64_t stall_seconds = 3600;               // stallSeconds: unchanged progressKey => stalled
   bool auto_resume = false;                        // autoResume: restart crashed read-only jobs

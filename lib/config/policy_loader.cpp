@@ -7,6 +7,7 @@
 
 #include "config/config_loader.hpp"
 #include "config/json_fields.hpp"
+#include "config/progress_keys_loader.hpp"
 
 namespace opsd {
 
@@ -222,7 +223,7 @@ Policy read_policy(const json::value* v, const Policy& base, std::string_view pa
       {"quietHours", "reportEverySeconds", "stallSeconds", "autoResume", "autoResumeBackoffSeconds",
        "onlyOnChange", "reportWhileRunning", "pollSeconds", "statusTimeoutSeconds",
        "stopTimeoutSeconds", "maxAutoResumes", "runTimeoutSeconds", "autoResumeBackoffMaxSeconds",
-       "healthyAfterSeconds", "onStall"},
+       "healthyAfterSeconds", "onStall", "progressKeys"},
       path, d);
   PolicyReader r(path, level, d);
   auto m = [&](std::string_view k) { return member(o, k); };
@@ -231,6 +232,8 @@ Policy read_policy(const json::value* v, const Policy& base, std::string_view pa
   };
   Policy p = base;
   p.quiet_hours = r.quiet_hours(m("quietHours"), base.quiet_hours);
+  p.progress_keys = config_detail::read_progress_keys(m("progressKeys"), base.progress_keys,
+                                                      key_path(path, "progressKeys"), d);
   p.report_every_seconds =
       r.interval(m("reportEverySeconds"), "reportEverySeconds", base.report_every_seconds);
   p.stall_seconds = r.interval(m("stallSeconds"), "stallSeconds", base.stall_seconds);

@@ -62,6 +62,7 @@ struct ReportSection {
   std::string state;            // "- 状态" line: state / running / completed ...
   std::string info;             // "- 信息" line ("" = omitted)
   std::string progress_json;    // "- 进度" line rendered from it ("" = omitted)
+  std::string estimate;         // "- 预计" line: ratio, rate, ETA ("" = omitted)
   std::string action_required;  // "- ACTION REQUIRED" line ("" = omitted)
   std::string autorun;          // "- AUTORUN" line ("" = omitted)
   // For a live card (engine/card_text.hpp); unset = not shown.

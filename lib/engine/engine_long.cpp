@@ -8,6 +8,8 @@
 #include "engine/engine.hpp"
 #include "engine/job_report.hpp"
 #include "engine/mute.hpp"
+#include "engine/progress_rate.hpp"
+#include "engine/progress_text.hpp"
 #include "engine/report_policy.hpp"
 #include "engine/resume_policy.hpp"
 #include "engine/transitions.hpp"
@@ -80,6 +82,7 @@ std::string Engine::apply_status(const Job& job, JobRuntime& rt, const StatusRep
   rt.completed = r.completed;
   rt.pid = r.pid ? r.pid : rt.owned_pid;
   rt.progress_json = r.progress_json;
+  record_report_progress(rt.progress_history, r, job.policy.progress_keys, now);
   rt.progress_key = r.progress_key;
   rt.level = r.level;
   rt.message = r.message;
@@ -153,6 +156,7 @@ std::string Engine::handle_not_running(const Job& job, JobRuntime& rt, TimeMs no
 void Engine::report_long(const Job& job, JobRuntime& rt, const std::optional<std::string>& note,
                          TimeMs now, Actions& out) {
   ReportSection s = long_job_section(job, rt);
+  if (rt.running) s.estimate = estimate_line(rt.progress_history.estimate, now, locale());
   ReportInput in;
   in.anomaly_key = anomaly_key(rt);
   in.status_class = status_class(rt);

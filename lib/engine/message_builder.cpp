@@ -95,6 +95,7 @@ std::string render_section(const ReportSection& s, const std::string& locale) {
   line(text(Text::label_status, locale), s.state);
   line(text(Text::label_info, locale), s.info);
   line(text(Text::label_progress, locale), render_progress(s.progress_json));
+  line(text(Text::label_estimate, locale), s.estimate);
   line("ACTION REQUIRED", s.action_required);
   line("AUTORUN", s.autorun);
   return out;

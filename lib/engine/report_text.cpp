@@ -21,6 +21,8 @@ constexpr std::array kTable = {
     Entry{Text::label_status, "状态", "Status"},
     Entry{Text::label_info, "信息", "Info"},
     Entry{Text::label_progress, "进度", "Progress"},
+    Entry{Text::label_estimate, "预计", "Estimate"},
+    Entry{Text::time_left, "剩余约 {}", "about {} left"},
 
     Entry{Text::status_completed, "completed ✅", "completed ✅"},
     Entry{Text::status_running_pid, "running (pid={})", "running (pid={})"},

@@ -20,6 +20,8 @@ enum class Text {
   label_status,    // "- 状态" line
   label_info,      // "- 信息" line
   label_progress,  // "- 进度" line
+  label_estimate,  // "- 预计" line: ratio, rate, ETA (progress_text.cpp)
+  time_left,       // {duration}: the ETA on that line
   // Long jobs: status lines, anomalies and recoveries (job_report.cpp).
   status_completed,      //
   status_running_pid,    // {pid}

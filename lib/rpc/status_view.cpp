@@ -1,5 +1,8 @@
 #include "rpc/status_view.hpp"
 
+#include <charconv>
+#include <cmath>
+
 #include "rpc/run_view.hpp"
 #include "util/json_writer.hpp"
 
@@ -15,6 +18,27 @@ void optional_int(JsonWriter& w, const std::optional<std::int64_t>& v) {
     w.number(*v);
   else
     w.null();
+}
+
+// A finite number with 6 significant digits ("0.42", "12.5", "1.5e-05"), or null.
+void optional_double(JsonWriter& w, const std::optional<double>& v) {
+  char buf[32];
+  auto r = v ? std::to_chars(buf, buf + sizeof buf, *v, std::chars_format::general, 6)
+             : std::to_chars_result{buf, std::errc::invalid_argument};
+  if (v && r.ec == std::errc() && std::isfinite(*v))
+    w.raw(std::string_view(buf, r.ptr - buf));
+  else
+    w.null();
+}
+
+// progressRatio, ratePerSecond, etaAt (state/progress_history.hpp), null when unknown.
+void write_estimate(JsonWriter& w, const ProgressEstimate& e) {
+  w.key("progressRatio");
+  optional_double(w, e.ratio);
+  w.key("ratePerSecond");
+  optional_double(w, e.rate_per_second);
+  w.key("etaAt");
+  w.time_or_null(e.eta.value_or(0));
 }
 
 int resumes_within_hour(const JobRuntime& rt, TimeMs now) {
@@ -66,6 +90,7 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
   if (!brief) w.key("progressKey").string_or_null(r.progress_key);
   w.key("lastProgressAt");
   w.time_or_null(r.last_progress_at);
+  write_estimate(w, r.progress_history.estimate);
   w.key("nextRunAt");
   w.time_or_null(r.schedule.next_run_at);
   if (job.schedule || !brief) {

@@ -17,6 +17,8 @@ void shift_durations(JobRuntime& rt, TimeMs delta) {
   shift_time(rt.last_report_at, delta);                         // reportEverySeconds
   shift_time(rt.last_alert_at, delta);                          // reminder interval
   for (JobEvent& e : rt.history) shift_time(e.at, delta);
+  for (ProgressSample& p : rt.progress_history.samples) shift_time(p.at, delta);  // the rate
+  if (rt.progress_history.estimate.eta) shift_time(*rt.progress_history.estimate.eta, delta);
   if (rt.last_exit) shift_time(rt.last_exit->at, delta);
   for (JobRun& r : rt.runs) {
     shift_time(r.started_at, delta);

@@ -14,6 +14,7 @@ constexpr std::array<JobState, 9> kAllStates = {
 bool same_but_probe_times(JobRuntime a, const JobRuntime& b) {
   a.probe.at = b.probe.at;
   a.next_poll_at = b.next_poll_at;
+  a.progress_history = b.progress_history;
   return a == b;
 }
 

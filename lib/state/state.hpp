@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "state/mute_record.hpp"
+#include "state/progress_history.hpp"
 #include "state/run_record.hpp"
 #include "state/schedule_runtime.hpp"
 #include "util/clock.hpp"
@@ -99,6 +100,9 @@ struct JobRuntime {
   TimeMs healthy_since = 0;       // running, probe ok, since then (0 = not); a duration start
   bool restart_on_stall = false;  // stopping for a restart on stall (policy.onStall)
   MuteRecord mute;                // opsctl mute (until 0 = not muted)
+  // Recent progress readings, ratio, rate and ETA (state/progress_history.hpp). In memory only:
+  // not in the state file, rebuilt from the probes after a restart.
+  ProgressHistory progress_history;
   // The original tool's fields opsd does not use, kept for a rollback (JSON object text,
   // "" = none; state/legacy_fields.hpp).
   std::string legacy_json;
@@ -106,8 +110,9 @@ struct JobRuntime {
   bool operator==(const JobRuntime&) const = default;
 };
 
-// True when `a` and `b` differ at most in what each probe refreshes (probe.at, next_poll_at):
-// a restart loses nothing by not having the newer values, so such a change need not be written.
+// True when `a` and `b` differ at most in what each probe refreshes (probe.at, next_poll_at,
+// and the in-memory progress_history): a restart loses nothing by not having the newer values,
+// so such a change need not be written.
 // (Takes `a` by value: it is overwritten with b's probe times, then compared.)
 bool same_but_probe_times(JobRuntime a, const JobRuntime& b);
 

@@ -1,5 +1,6 @@
 """What an operator sees from opsctl: --version, and a status table whose columns line up
-with Chinese job ids and progress, fitted to the terminal but unchanged through a pipe."""
+with Chinese job ids and progress, fitted to the terminal but unchanged through a pipe; a
+moving job's ratio, rate and ETA in status --json, its bar and ETA in the table."""
 import fcntl
 import json
 import os
@@ -9,10 +10,12 @@ import struct
 import subprocess
 import tempfile
 import termios
+import time
 import unicodedata
 import unittest
+from datetime import datetime, timezone
 
-from opsd_harness import OPSCTL, OPSD, SOURCE_DIR, Opsd, write_script
+from opsd_harness import OPSCTL, OPSD, SOURCE_DIR, Opsd, scan_job, write_script
 
 LONG_PHASE = "正在扫描第一批主机和第二批主机的全部文件"
 
@@ -102,15 +105,7 @@ class StatusTable(unittest.TestCase):
         return r.stdout
 
     def check_aligned(self, lines):
-        """Every job row has its 9 cells starting in the header's columns."""
-        head = cells(lines[0])
-        self.assertEqual([t for _, t in head],
-                         ["ID", "KIND", "STATE", "PID", "PROGRESS", "MOVED", "NEXT", "PROBE",
-                          "LAST RUN"], lines)
-        rows = lines[1:3]
-        self.assertEqual(sorted(cells(r)[0][1] for r in rows), ["health", "扫描任务"], lines)
-        for r in rows:
-            self.assertEqual([c for c, _ in cells(r)], [c for c, _ in head], lines)
+        check_aligned(self, lines, ["health", "扫描任务"])
 
     def test_status_with_a_chinese_job_id_has_aligned_columns(self):
         lines = self.table().splitlines()
@@ -147,6 +142,94 @@ class StatusTable(unittest.TestCase):
         # COLUMNS overrides the terminal's own width.
         code, text = run_on_terminal(args, 80, dict(self.env, COLUMNS="200"))
         self.assertEqual(same_second(text), same_second(self.table()))
+
+
+COLUMNS = ["ID", "KIND", "STATE", "PID", "PROGRESS", "ETA", "MOVED", "NEXT", "PROBE", "LAST RUN"]
+
+
+def check_aligned(test, lines, ids):
+    """The header has the columns in their order (those that fit: ID, STATE, PROGRESS and ETA
+    always), and every job row has its cells starting in the header's columns."""
+    head = cells(lines[0])
+    names = [t for _, t in head]
+    test.assertEqual(names, [c for c in COLUMNS if c in names], lines)
+    for kept in ("ID", "STATE", "PROGRESS", "ETA"):
+        test.assertIn(kept, names, lines)
+    rows = lines[1:1 + len(ids)]
+    test.assertEqual(sorted(cells(r)[0][1] for r in rows), sorted(ids), lines)
+    for r in rows:
+        test.assertEqual([c for c, _ in cells(r)], [c for c, _ in head], lines)
+    return dict(zip(names, [c for c, _ in head]))
+
+
+def parse_iso(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+
+
+class MovingJob(unittest.TestCase):
+    """A real job counting 0..1000 at about 5 a second beside one without a ratio."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.o = Opsd([])
+        o = cls.o
+        o.write_config([scan_job(o, "扫描任务"), status_job(o, "health", {"phase": "一"})])
+        o.start()
+        r = o.ctl("start", "扫描任务")
+        assert r.returncode == 0, r.stderr
+        o.wait_for(lambda: o.job("扫描任务")["etaAt"], timeout=30, what="an ETA")
+        cls.env = dict(o.env)
+        cls.env.pop("COLUMNS", None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.o.close()
+
+    def test_status_json_has_ratio_rate_and_eta_of_a_moving_job(self):
+        j = self.o.job("扫描任务")
+        p = j["progress"]
+        self.assertEqual(j["state"], "running", j)
+        # The ratio is that of the progress the same answer shows; rate and ETA are as of the
+        # last probe, so the ETA is in the future but not beyond the whole job at that rate.
+        self.assertAlmostEqual(j["progressRatio"], p["done"] / p["total"], places=4)
+        self.assertGreater(j["progressRatio"], 0)
+        self.assertLess(j["progressRatio"], 1)
+        self.assertGreater(j["ratePerSecond"], 0)
+        eta = parse_iso(j["etaAt"])
+        self.assertGreater(eta, time.time() - 5)
+        self.assertLessEqual(eta, time.time() + p["total"] / j["ratePerSecond"] + 5)
+        other = self.o.job("health")
+        self.assertEqual((other["progressRatio"], other["ratePerSecond"], other["etaAt"]),
+                         (None, None, None), other)
+
+    def test_table_at_80_columns_has_the_bar_and_eta_aligned(self):
+        for args in (["--width", "80"], []):
+            r = subprocess.run([OPSCTL, "--state-dir", self.o.state_dir, "status"] + args,
+                               capture_output=True, encoding="utf-8", timeout=60, env=self.env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stdout.splitlines()
+            if args:
+                for l in lines:
+                    self.assertLessEqual(width(l), 80, l)
+            at = check_aligned(self, lines, ["health", "扫描任务"])
+            row = [l for l in lines if l.startswith("扫描任务")][0]
+            bar = re.search(r"\[[#-]{10}\] \d{1,2}%", row)
+            self.assertIsNotNone(bar, lines)
+            self.assertEqual(width(row[:bar.start()]), at["PROGRESS"], lines)
+            eta = re.search(r"(?<=  )(\d+[smhd])+(?=  |$)", row[bar.end():])
+            self.assertIsNotNone(eta, lines)
+            self.assertEqual(width(row[:bar.end() + eta.start()]), at["ETA"], lines)
+
+    def test_a_report_of_the_moving_job_shows_its_estimate(self):
+        # The first report after the start has no rate yet (one reading); a later one has.
+        line = re.compile(r"^- 预计: \d{1,2}% · [\d.]+/(s|min|h) · 剩余约 (\d+[smhd])+$", re.M)
+        texts = self.o.wait_for(
+            lambda: [m["text"] for m in self.o.messages() if line.search(m["text"])],
+            timeout=30, what="a report with the estimate line")
+        self.assertIn("- 进度: done=", texts[-1])
+        # Moving at its own pace, the job raises no alert (the other one, not running, does).
+        self.assertFalse(any(m["alert"] and "扫描任务" in m["text"] for m in self.o.messages()),
+                         self.o.messages())
 
 
 def same_second(table):

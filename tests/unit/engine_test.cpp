@@ -331,6 +331,7 @@ TEST_CASE("same_but_probe_times ignores only the probe's times", "[engine]") {
   JobRuntime b = a;
   b.probe.at = kT0 + 5;
   b.next_poll_at = kT0 + 60'000;
+  b.progress_history.estimate.rate_per_second = 2.5;  // in memory only, never persisted
   CHECK(same_but_probe_times(a, b));
   b.probe.consecutive_failures = 1;
   CHECK_FALSE(same_but_probe_times(a, b));

@@ -119,3 +119,17 @@ TEST_CASE("empty fields are left out of a section", "[message]") {
   s.progress_json = "garbage";
   CHECK(render_section(s, "zh") == "• check (r1, one_shot_read)\n- 状态: failed (exit=3)");
 }
+
+TEST_CASE("the estimate line follows the progress line", "[message]") {
+  ReportSection s;
+  s.job_id = s.name = "scan";
+  s.kind = JobKind::long_running_read;
+  s.state = "running (pid=42)";
+  s.progress_json = R"({"done":42,"total":100})";
+  s.estimate = "42% · 12/s · 剩余约 1h12m";
+  CHECK(render_section(s, "zh") ==
+        "• scan (scan, long_running_read)\n- 状态: running (pid=42)\n- 进度: done=42 | total=100\n"
+        "- 预计: 42% · 12/s · 剩余约 1h12m");
+  s.estimate = "42% · 12/s · about 1h12m left";
+  CHECK(render_section(s, "en").ends_with("\n- Estimate: 42% · 12/s · about 1h12m left"));
+}

@@ -159,26 +159,36 @@ TEST_CASE("a long Chinese progress value is cut by display width, never inside a
   CHECK(s.rfind("phase=正在扫描", 0) == 0);
 }
 
-TEST_CASE("status table fits a terminal width by cutting the widest columns", "[status_table]") {
+TEST_CASE("status table fits a terminal width by cutting and leaving out columns",
+          "[status_table]") {
   json::object a = answer_with("扫描任务-nightly", "正在扫描第一批主机和第二批主机");
   const std::string wide = opsd::render_status_table(a, kNow);
   std::size_t natural = 0;
   for (const std::string& line : lines_of(wide))
     natural = std::max(natural, opsd::display_width(line));
-  REQUIRE(natural > 106);
+  REQUIRE(natural > 140);
   CHECK(opsd::render_status_table(a, kNow, natural) == wide);  // fits: unchanged
   CHECK(opsd::render_status_table(a, kNow, 0) == wide);        // no limit
-  // 106 columns: the probe and progress columns give way; id, kind and state stay whole.
-  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 106));
-  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 106);
-  CHECK(l[1].rfind("扫描任务-nightly", 0) == 0);
+  // 134 columns: the probe column gives way first; everything else stays whole.
+  std::vector<std::string> l = lines_of(opsd::render_status_table(a, kNow, 134));
+  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 134);
   CHECK(column_of(l[1], "long_running_read") == column_of(l[0], "KIND"));
+  CHECK(column_of(l[2], "FAIL x3") == column_of(l[0], "PROBE"));
+  CHECK(l[2].find("FAIL x3: status timed out") == std::string::npos);
+  CHECK(l[1].find("phase=正在扫描第一批主机和第二…") != std::string::npos);  // whole
+  // 106 columns: KIND is left out rather than cut; id and state stay whole, the progress
+  // summary gets the room that leaves.
+  l = lines_of(opsd::render_status_table(a, kNow, 106));
+  for (const std::string& line : l) CHECK(opsd::display_width(line) <= 106);
+  CHECK(l[0].find("KIND") == std::string::npos);
+  CHECK(l[1].find("long_running_read") == std::string::npos);
+  CHECK(l[1].rfind("扫描任务-nightly", 0) == 0);
   CHECK(column_of(l[2], "stopped (disabled)") == column_of(l[0], "STATE"));
   CHECK(column_of(l[2], "FAIL x3…") == column_of(l[0], "PROBE"));
-  CHECK(l[1].find("phase=正…") != std::string::npos);  // 10 columns: 6 + 2 + 1
-  // Narrower terminals: every line fits down to the columns' floors (74: NEXT and LAST RUN add 16),
+  CHECK(column_of(l[1], "phase=正在扫描") == column_of(l[0], "PROGRESS"));
+  // Narrower terminals: every line fits down to ID, STATE, PROGRESS and ETA at their floors,
   // none splits a character, and the summary lines are cut too.
-  for (std::size_t w = 74; w <= natural; ++w) {
+  for (std::size_t w = 40; w <= natural; ++w) {
     INFO(w);
     for (const std::string& line : lines_of(opsd::render_status_table(a, kNow, w))) {
       CHECK(opsd::display_width(line) <= w);

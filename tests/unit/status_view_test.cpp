@@ -64,7 +64,7 @@ TEST_CASE("status renders every configured job in config order with the schema f
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
-  CHECK(scan.size() == 28);  // the README's schema, with nextRunAt, lastExit and lastRun
+  CHECK(scan.size() == 31);  // the README's schema, with nextRunAt, lastExit and lastRun
   CHECK(scan.at("id") == "scan");
   CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
@@ -108,14 +108,16 @@ TEST_CASE("brief status keeps the table's fields and the unfinished queue items"
   json::object full = status(two_jobs(), s);
   json::object brief = status(two_jobs(), s, StatusQuery{"", true});
   const json::object& scan = brief.at("jobs").as_array()[0].as_object();
-  for (const char* key : {"id", "kind", "state", "enabled", "pid", "progress", "lastProgressAt",
-                          "nextRunAt", "nextResumeAt", "muted", "probe"}) {
+  for (const char* key :
+       {"id", "kind", "state", "enabled", "pid", "progress", "lastProgressAt", "progressRatio",
+        "ratePerSecond", "etaAt", "nextRunAt", "nextResumeAt", "muted", "probe"}) {
     INFO(key);
     REQUIRE(scan.contains(key));
     if (std::string_view(key) != "probe")
       CHECK(scan.at(key) == full.at("jobs").as_array()[0].at(key));
   }
-  CHECK(scan.size() == 13);  // with nextRunAt, nextResumeAt, muted, lastExit and lastRun
+  CHECK(scan.size() ==
+        16);  // with nextRunAt, nextResumeAt, muted, lastExit, lastRun and the estimate
   CHECK_FALSE(scan.at("probe").as_object().contains("at"));
   CHECK(scan.at("probe").at("ok") == true);
   REQUIRE(brief.at("queue").as_array().size() == 1);
@@ -225,4 +227,32 @@ TEST_CASE("status says how the config file fared and what runs", "[status_view]"
     CHECK(c.at("lastGood") == "/s/lg.json");
   }
   CHECK(status(two_jobs(), scan_running()).at("config").at("ok") == true);
+}
+
+TEST_CASE("status gives progressRatio, ratePerSecond and etaAt, null when unknown",
+          "[status_view]") {
+  State s = scan_running();
+  opsd::ProgressEstimate& e = s.jobs["scan"].progress_history.estimate;
+  e.ratio = 0.3;
+  e.rate_per_second = 1.0 / 3;
+  e.eta = kNow + 21'000;
+  for (bool brief : {false, true}) {
+    INFO(brief);
+    json::object out = status(two_jobs(), s, StatusQuery{"", brief});
+    const json::object& scan = out.at("jobs").at(0).as_object();
+    CHECK(scan.at("progressRatio").as_double() == Approx(0.3));
+    CHECK(scan.at("ratePerSecond").as_double() == Approx(0.333333));
+    CHECK(scan.at("etaAt") == "2023-11-14T22:13:41Z");
+    const json::object& idle = out.at("jobs").at(1).as_object();
+    CHECK(idle.at("progressRatio").is_null());
+    CHECK(idle.at("ratePerSecond").is_null());
+    CHECK(idle.at("etaAt").is_null());
+  }
+  e.ratio = 1;
+  e.rate_per_second = 0;
+  e.eta.reset();
+  const json::object scan = status(two_jobs(), s).at("jobs").at(0).as_object();
+  CHECK(scan.at("progressRatio").to_number<double>() == 1);
+  CHECK(scan.at("ratePerSecond").to_number<double>() == 0);
+  CHECK(scan.at("etaAt").is_null());
 }
