@@ -32,7 +32,11 @@ std::optional<Notify> card_update(const JobRuntime& rt, ReportSection s, const s
   n.message = kind == ReportKind::routine;
   n.final = card_final(rt);
   s.started_at = run_started_at(rt);
-  if (!s.progress_ratio) s.progress_ratio = simple_progress_ratio(s.progress_json);
+  // Ratio, rate and ETA of the job's recent probes (engine/progress_rate.hpp).
+  const ProgressEstimate& e = rt.progress_history.estimate;
+  if (!s.progress_ratio) s.progress_ratio = e.ratio;
+  if (!s.rate_per_second) s.rate_per_second = e.rate_per_second;
+  if (!s.eta_at) s.eta_at = e.eta;
   n.section = std::move(s);
   return n;
 }

@@ -31,8 +31,4 @@ std::string card_bar(std::optional<double> ratio);
 std::string render_card(const ReportSection& s, bool final, TimeMs now, const std::string& locale,
                         const LocalMinuteFn& local_minute);
 
-// The ratio `done` / `total` (or `processed` / `total`, or `percent` / 100) of a progress
-// object's JSON text, when it has one (total > 0); nullopt otherwise.
-std::optional<double> simple_progress_ratio(const std::string& progress_json);
-
 }  // namespace opsd

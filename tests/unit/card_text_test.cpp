@@ -58,12 +58,3 @@ TEST_CASE("card: the bar is clamped and absent without a ratio", "[card]") {
   CHECK(opsd::card_bar(1.7) == "▓▓▓▓▓▓▓▓▓▓ 100%");
   CHECK(opsd::card_bar(-1) == "░░░░░░░░░░ 0%");
 }
-
-TEST_CASE("card: a simple ratio from done/total, processed/total or percent", "[card]") {
-  CHECK(opsd::simple_progress_ratio(R"({"done":1,"total":4})").value_or(-1) == Approx(0.25));
-  CHECK(opsd::simple_progress_ratio(R"({"processed":3,"total":4})").value_or(-1) == Approx(0.75));
-  CHECK(opsd::simple_progress_ratio(R"({"percent":50})").value_or(-1) == Approx(0.5));
-  CHECK_FALSE(opsd::simple_progress_ratio(R"({"done":1,"total":0})"));
-  CHECK_FALSE(opsd::simple_progress_ratio(R"({"phase":"x"})"));
-  CHECK_FALSE(opsd::simple_progress_ratio("not json"));
-}
