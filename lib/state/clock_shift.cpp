@@ -12,10 +12,11 @@ void shift_durations(JobRuntime& rt, TimeMs delta) {
   for (TimeMs& t : rt.auto_resume_times) shift_time(t, delta);  // maxAutoResumes window
   shift_time(rt.last_auto_resume_at, delta);                    // autoResumeBackoffSeconds
   shift_time(rt.healthy_since, delta);                          // healthyAfterSeconds
-  shift_time(rt.given_up_at, delta);                            // given_up cooldown
-  shift_time(rt.stop_deadline, delta);                          // SIGKILL escalation
-  shift_time(rt.last_report_at, delta);                         // reportEverySeconds
-  shift_time(rt.last_alert_at, delta);                          // reminder interval
+  shift_time(rt.mute.set_at, delta);     // a past event; mute.until is a calendar time (not moved)
+  shift_time(rt.given_up_at, delta);     // given_up cooldown
+  shift_time(rt.stop_deadline, delta);   // SIGKILL escalation
+  shift_time(rt.last_report_at, delta);  // reportEverySeconds
+  shift_time(rt.last_alert_at, delta);   // reminder interval
   for (JobEvent& e : rt.history) shift_time(e.at, delta);
   for (ProgressSample& p : rt.progress_history.samples) shift_time(p.at, delta);  // the rate
   if (rt.progress_history.estimate.eta) shift_time(*rt.progress_history.estimate.eta, delta);

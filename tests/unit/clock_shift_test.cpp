@@ -121,3 +121,29 @@ TEST_CASE("a start after the wall clock went back below the last save is a step"
   CHECK(restart_step(kT, kT + seconds(7200), seconds(2)) == 0);  // downtime, or a forward step
   CHECK(restart_step(0, kT, seconds(2)) == 0);                   // never saved
 }
+
+TEST_CASE("policy, mute and progress times: durations move, the mute's end does not",
+          "[clock_step]") {
+  JobRuntime rt;
+  rt.healthy_since = kT + 1;
+  rt.mute = MuteRecord{kT + 2, "n", kT + 3, 0};
+  rt.progress_history.samples.push_back(ProgressSample{kT + 4, 1, 10});
+  rt.progress_history.estimate.eta = kT + 5;
+  shift_durations(rt, kD);
+  CHECK(rt.healthy_since == kT + 1 + kD);
+  CHECK(rt.mute.until == kT + 2);  // "MUTED until 14:20" is a time of day
+  CHECK(rt.mute.set_at == kT + 3 + kD);
+  CHECK(rt.progress_history.samples.front().at == kT + 4 + kD);
+  CHECK(rt.progress_history.estimate.eta == kT + 5 + kD);
+}
+
+TEST_CASE("an outbox item's hold and a card's last edit move with the step", "[clock_step]") {
+  OutboxState o;
+  OutboxItem item;
+  item.not_before = kT + 1;
+  o.items.push_back(item);
+  o.cards["scan"] = CardRecord{"42", "7", kT + 2};
+  shift_durations(o, kD);
+  CHECK(o.items.front().not_before == kT + 1 + kD);
+  CHECK(o.cards.at("scan").last_at == kT + 2 + kD);
+}
