@@ -179,6 +179,7 @@ std::string render_status_table(const json::object& status, TimeMs now, std::siz
       const json::object& j = v.as_object();
       std::string state = str(j, "state");
       if (str(j, "enabled") == "false") state += " (disabled)";
+      if (str(j, "adopted") == "true") state += " (adopted)";
       std::string pid = str(j, "pid");
       auto p = j.find("progress");
       rows.push_back(

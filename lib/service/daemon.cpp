@@ -375,7 +375,7 @@ std::optional<int> Daemon::start() {
   if (start_decision_.tripped) post_crash_loop_alert();
   wait_signals();
   start_metrics();
-  dispatch(engine_->on_startup(clock_.now()));
+  dispatch(engine_->on_startup(clock_.now(), adopt_children()));
   persist();
   spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,
                opts_.paths.config_file, opts_.paths.socket, info_.notifier);
