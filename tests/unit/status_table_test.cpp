@@ -185,3 +185,11 @@ TEST_CASE("status table fits a terminal width by cutting the widest columns", "[
     }
   }
 }
+
+TEST_CASE("an adopted job is marked in its STATE cell", "[status_table][adopt]") {
+  json::object a = answer();
+  a.at("jobs").as_array()[0].as_object()["adopted"] = true;
+  const std::string t = opsd::render_status_table(a, kNow, 200);
+  CHECK(t.find("running (adopted)") != std::string::npos);
+  CHECK(opsd::render_status_table(answer(), kNow, 200).find("(adopted)") == std::string::npos);
+}
