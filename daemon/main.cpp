@@ -6,10 +6,13 @@
 
 #include "config/paths.hpp"
 #include "service/daemon.hpp"
+#include "service/hidden_mode.hpp"
 #include "service/stderr_log.hpp"
 #include "version.hpp"
 
 int main(int argc, char** argv) {
+  // The hidden modes (the log relay): before anything else is set up.
+  if (int code = 0; opsd::run_hidden_mode(argc, argv, code)) return code;
   CLI::App app{
       "opsd - supervisor daemon for long read-only jobs on OpenClaw gateway hosts.\n\n"
       "opsd runs the jobs of ops-jobs.json as its own children, polls each job's status\n"

@@ -225,6 +225,7 @@ std::string render_status_table(const json::object& status, TimeMs now, std::siz
       const json::object& j = v.as_object();
       std::string state = str(j, "state");
       if (str(j, "enabled") == "false") state += " (disabled)";
+      if (str(j, "adopted") == "true") state += " (adopted)";
       state += muted_marker(j);
       std::string pid = str(j, "pid");
       rows.push_back(

@@ -129,7 +129,12 @@ Actions Engine::decide_startup(TimeMs now) {
   requeue_interrupted(state_);
   for (const auto& job : config_.jobs) {
     JobRuntime& rt = state_.jobs[job.id];
-    rt.owned_pid.reset();  // children of a previous daemon are not ours
+    if (adopt_at_startup_.contains(job.id) && rt.owned_pid) {
+      rt.owned.adopted = true;  // the daemon checked its identity and watches it (on_startup)
+    } else {
+      rt.owned_pid.reset();  // children of a previous daemon are not ours
+      rt.owned = {};
+    }
     // A definition edited while opsd was down voids its approvals for good.
     if (job.kind == JobKind::one_shot_write &&
         void_changed_approvals(state_, job, fingerprint(job)))

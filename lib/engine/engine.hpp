@@ -121,6 +121,14 @@ class Engine {
   // the previous daemon stopped (probe them; resume if auto-resume allows, else report paused
   // with ACTION REQUIRED).
   Step on_startup(TimeMs now);
+  // The same, keeping as owned the children of `adopted` jobs: their owned_pid was found alive
+  // with the recorded identity (OwnedIdentity) and the daemon now watches it for exit
+  // (engine_adopt.cpp). Every other owned_pid is forgotten as above.
+  Step on_startup(TimeMs now, const std::set<std::string>& adopted);
+  // The launched child `pid` of a job (on_start_launched) has this identity (read by the daemon
+  // from /proc): recorded so that a later opsd can adopt it. Ignored when pid is not owned.
+  Step on_child_identity(const std::string& job_id, std::int64_t pid, const OwnedIdentity& id,
+                         TimeMs now);
   // Whatever is due at `now`: polls, queue items, backoff expiry, stop escalation, reminders.
   Step on_timer(TimeMs now);
   // The earliest time on_timer has something to do; nullopt = nothing scheduled.
@@ -322,6 +330,7 @@ class Engine {
   // is refreshed once).
   std::map<std::string, std::string, std::less<>> card_shown_;
   bool shutting_down_ = false;
+  std::set<std::string, std::less<>> adopt_at_startup_;  // on_startup's `adopted` (engine_adopt)
   std::function<int(TimeMs)> local_minute_;
   std::vector<AuditEvent> audit_;  // recorded during the current call
 };

@@ -216,6 +216,7 @@ Actions Engine::decide_start_launched(const std::string& job_id, std::optional<s
   dirty_ = true;
   if (pid) {
     rt->owned_pid = pid;
+    rt->owned = {};  // on_child_identity fills it
     rt->pid = pid;
     schedule_poll(*job, *rt, now);
     return out;

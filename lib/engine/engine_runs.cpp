@@ -26,6 +26,7 @@ Actions Engine::decide_child_exited(const std::string& job_id, const ExitInfo& e
   if (shutting_down_ || !rt) return out;
   dirty_ = true;
   rt->owned_pid.reset();
+  rt->owned = {};
   ExitRecord e = exit_record_of(exit, now);
   // Ending on request is no crash.
   e.judged = rt->state == JobState::stopping || rt->user_stopped;

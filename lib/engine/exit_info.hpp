@@ -13,9 +13,10 @@ namespace opsd {
 
 // An owned long-running child (commands.start) exited.
 struct ExitInfo {
-  int code = 0;           // exit status 0..255, or -N when killed by signal N
-  TimeMs runtime_ms = 0;  // from its launch to its exit
-  std::string log_tail;   // the last lines of the job's log after the exit ("" = none)
+  int code = 0;            // exit status 0..255, or -N when killed by signal N
+  TimeMs runtime_ms = 0;   // from its launch to its exit
+  std::string log_tail;    // the last lines of the job's log after the exit ("" = none)
+  bool code_known = true;  // false: a re-adopted process, not opsd's child (`code` unused)
 };
 
 // A one-shot command (commands.run or commands.verify) ended.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/job_report.hpp"
+#include "engine/report_text.hpp"
 #include "engine/resume_policy.hpp"
 #include "util/output_tail.hpp"
 #include "util/run_time_format.hpp"
@@ -42,10 +43,13 @@ std::string exit_name(const std::optional<int>& code, int signal) {
 ExitRecord exit_record_of(const ExitInfo& info, TimeMs now) {
   ExitRecord e;
   e.at = now;
-  if (info.code < 0)
+  if (!info.code_known) {
+    // Neither a code nor a signal: unknown (crash_section says so).
+  } else if (info.code < 0) {
     e.signal = -info.code;
-  else
+  } else {
     e.code = info.code;
+  }
   e.runtime_ms = info.runtime_ms;
   e.log_tail = output_tail(info.log_tail, kMaxLogTailInReport,
                            CutMark::ellipsis);  // valid UTF-8 for the state file
@@ -56,8 +60,9 @@ ReportSection crash_section(const Job& job, const JobRuntime& rt, const ExitReco
                             const std::string& locale) {
   ReportSection s = long_job_section(job, rt);
   const std::string how =
-      e.code ? tr(locale, "退出码 ", "exit code ") + std::to_string(*e.code)
-             : tr(locale, "被信号杀死 ", "killed by ") + exit_name(e.code, e.signal);
+      e.code     ? tr(locale, "退出码 ", "exit code ") + std::to_string(*e.code)
+      : e.signal ? tr(locale, "被信号杀死 ", "killed by ") + exit_name(e.code, e.signal)
+                 : std::string(text(Text::exit_code_unknown, locale));
   s.state = tr(locale, "💥 进程意外结束（", "💥 crashed (") + how +
             tr(locale, "，运行了 ", ", after ") + format_run_time(e.runtime_ms) +
             tr(locale, "）", ")");

@@ -41,6 +41,8 @@ constexpr std::array kTable = {
     Entry{Text::recovered_progress, "✅ 进度恢复", "✅ progress moves again"},
     Entry{Text::recovered_alert, "✅ 告警解除", "✅ alert cleared"},
     Entry{Text::recovered, "✅ 已恢复", "✅ recovered"},
+    Entry{Text::exit_code_unknown, "退出码未知：该进程由重启后的 opsd 重新接管",
+          "exit code unknown: the process was re-adopted by a restarted opsd"},
     Entry{Text::autorun_blocked, "blocked (risk != read_only)", "blocked (risk != read_only)"},
     Entry{Text::autorun_backoff, "suppressed (backoff {}s)", "suppressed (backoff {}s)"},
     Entry{Text::autorun_resumed_after_cooldown, "resumed after the give-up cooldown",

@@ -36,6 +36,7 @@ enum class Text {
   recovered_progress,    //
   recovered_alert,       //
   recovered,             //
+  exit_code_unknown,     // a re-adopted job's exit (exit_report.cpp): not opsd's child
   // AUTORUN lines (resume_policy.cpp); also kept in the state file to report each change once.
   autorun_blocked,                 //
   autorun_backoff,                 // {autoResumeBackoffSeconds}

@@ -1,7 +1,9 @@
 #include "process/launcher.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -17,6 +19,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "process/adopted_wait.hpp"
+#include "process/log_relay.hpp"
 #include "process/log_writer.hpp"
 #include "process/spawn.hpp"
 
@@ -43,8 +47,9 @@ struct ChildSupervisor::State {
   }
 
   asio::any_io_executor ex;
-  std::map<std::string, std::int64_t> children;  // job id -> pid (== pgid)
-  bool closed = false;                           // supervisor destroyed: no more callbacks
+  std::map<std::string, std::int64_t> children;   // job id -> pid (== pgid)
+  std::map<std::string, ProcessIdentity> relays;  // job id -> its log relay, while owned
+  bool closed = false;                            // supervisor destroyed: no more callbacks
   std::vector<std::function<void()>> terminate_done;
   std::vector<std::int64_t> terminating_groups;
   bool killed = false;
@@ -98,6 +103,25 @@ asio::awaitable<void> pump_output(asio::readable_pipe pipe, std::string log_path
   }
 }
 
+void forget_child(State& st, const std::string& job_id, std::int64_t pid) {
+  auto it = st.children.find(job_id);
+  if (it == st.children.end() || it->second != pid) return;
+  st.children.erase(it);
+  st.relays.erase(job_id);
+}
+
+// Waits until the job's output is in the log, at most kDrainAfterExit.
+asio::awaitable<void> await_drain(std::shared_ptr<State> st, std::shared_ptr<Drain> drain) {
+  if (drain->done || st->closed) co_return;
+  asio::steady_timer wait(st->ex, kDrainAfterExit);
+  drain->waiter = &wait;
+  struct Forget {  // the pump must not touch the timer once this frame is gone
+    Drain& d;
+    ~Forget() { d.waiter = nullptr; }
+  } forget{*drain};
+  (void)co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
 asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, ChildProcess proc,
                                  std::function<void(int)> on_exit, std::shared_ptr<Drain> drain) {
   auto pid = static_cast<std::int64_t>(proc.id());
@@ -105,20 +129,74 @@ asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, 
   int exit_code = code ? *code : -1;
   if (!code)
     spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, code.error().message);
-  auto it = st->children.find(job_id);
-  if (it != st->children.end() && it->second == pid) st->children.erase(it);
-  if (!drain->done && !st->closed) {
-    asio::steady_timer wait(st->ex, kDrainAfterExit);
-    drain->waiter = &wait;
-    struct Forget {  // the pump must not touch the timer once this frame is gone
-      Drain& d;
-      ~Forget() { d.waiter = nullptr; }
-    } forget{*drain};
-    (void)co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
+  forget_child(*st, job_id, pid);
+  co_await await_drain(st, drain);
   if (st->closed) co_return;
   on_exit(exit_code);
   st->maybe_finish_terminate();
+}
+
+asio::awaitable<void> watch_adopted(std::shared_ptr<State> st, std::string job_id,
+                                    ProcessIdentity id,
+                                    std::function<void(std::optional<int>)> on_exit,
+                                    std::shared_ptr<Drain> drain) {
+  std::optional<int> code = co_await wait_for_adopted_exit(id);
+  forget_child(*st, job_id, id.pid);
+  co_await await_drain(st, drain);
+  if (st->closed) co_return;
+  on_exit(code);
+  st->maybe_finish_terminate();
+}
+
+// The relay's exit is the end of the job's output.
+asio::awaitable<void> watch_relay(ProcessIdentity relay, std::shared_ptr<Drain> drain) {
+  struct Done {
+    Drain& d;
+    ~Done() {
+      d.done = true;
+      if (d.waiter) d.waiter->cancel();
+    }
+  } done{*drain};
+  (void)co_await wait_for_adopted_exit(relay);
+}
+
+Status write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Error{std::string("write: ") + std::strerror(errno)};
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return Status::Ok();
+}
+
+struct RelayStart {
+  UniqueFd write_end;  // the job's stdout and stderr
+  ProcessIdentity relay;
+};
+
+// A pipe whose reader is a new log relay, the secrets already in it.
+Result<RelayStart> start_relay(const LaunchSpec& spec) {
+  Result<std::string> header = relay_header(spec.secrets);
+  if (!header) return header.error();
+  auto pipe = make_pipe();
+  if (!pipe) return pipe.error();
+  // The header is far below a pipe's capacity: this write does not block.
+  if (Status st = write_all(pipe->write_end.get(), *header); !st) return Error{st.message()};
+  UniqueFd null_out(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  if (null_out.get() < 0) return Error{std::string("/dev/null: ") + std::strerror(errno)};
+  SpawnSpec relay_spec{{spec.relay_binary, std::string(kLogRelayFlag), spec.log_path},
+                       "",
+                       {"PATH=/usr/bin:/bin"},
+                       null_out.get(),
+                       null_out.get(),
+                       pipe->read_end.get()};
+  Result<SpawnedChild> relay = spawn_process(relay_spec);
+  if (!relay) return relay.error();
+  const std::int64_t pid = relay->pid();
+  (void)relay->release();  // watched by wait_for_adopted_exit, which opens its own pidfd
+  ProcessIdentity id = read_process_identity(pid).value_or(ProcessIdentity{pid, pid, 0, false});
+  return RelayStart{std::move(pipe->write_end), id};
 }
 
 }  // namespace
@@ -142,22 +220,46 @@ Result<std::int64_t> ChildSupervisor::launch(const LaunchSpec& spec,
     return Error{"job `" + spec.job_id + "` already has a running child (pid " +
                  std::to_string(*pid_of(spec.job_id)) + ")"};
   }
-  auto pipe = make_pipe();
-  if (!pipe) return pipe.error();
-  SpawnSpec spawn{spec.argv, spec.cwd, spec.env, pipe->write_end.get(), pipe->write_end.get()};
+  auto drain = std::make_shared<Drain>();
+  std::optional<RelayStart> relay;
+  if (!spec.log_path.empty() && !spec.relay_binary.empty()) {
+    Result<RelayStart> started = start_relay(spec);
+    if (started)
+      relay = std::move(*started);
+    else
+      spdlog::warn("job {}: no log relay ({}): opsd reads its output itself", spec.job_id,
+                   started.error().message);
+  }
+  std::optional<Pipe> pipe;
+  if (!relay) {
+    auto made = make_pipe();
+    if (!made) return made.error();
+    pipe = std::move(*made);
+  }
+  const int out_fd = relay ? relay->write_end.get() : pipe->write_end.get();
+  SpawnSpec spawn{spec.argv, spec.cwd, spec.env, out_fd, out_fd};
   auto child = spawn_in_group(state_->ex, spawn);
-  pipe->write_end.reset();  // the child holds the only write end now: EOF when it is gone
+  // The child holds the only write end now: EOF (and the relay's exit) when it is gone.
+  if (relay) {
+    relay->write_end.reset();
+    asio::co_spawn(state_->ex, watch_relay(relay->relay, drain), log_unexpected);
+  } else {
+    pipe->write_end.reset();
+  }
   if (!child) return child.error();
   auto pid = static_cast<std::int64_t>(child->id());
-  auto drain = std::make_shared<Drain>();
-  try {
-    asio::readable_pipe reader(state_->ex, pipe->read_end.get());
-    pipe->read_end.release();
-    asio::co_spawn(state_->ex, pump_output(std::move(reader), spec.log_path, spec.secrets, drain),
-                   log_unexpected);
-  } catch (const std::exception& e) {
-    drain->done = true;
-    spdlog::warn("job {}: output of pid {} is not logged: {}", spec.job_id, pid, e.what());
+  if (!relay) {
+    try {
+      asio::readable_pipe reader(state_->ex, pipe->read_end.get());
+      pipe->read_end.release();
+      asio::co_spawn(state_->ex, pump_output(std::move(reader), spec.log_path, spec.secrets, drain),
+                     log_unexpected);
+    } catch (const std::exception& e) {
+      drain->done = true;
+      spdlog::warn("job {}: output of pid {} is not logged: {}", spec.job_id, pid, e.what());
+    }
+  } else {
+    state_->relays[spec.job_id] = relay->relay;
   }
   state_->children[spec.job_id] = pid;
   asio::co_spawn(
@@ -165,6 +267,29 @@ Result<std::int64_t> ChildSupervisor::launch(const LaunchSpec& spec,
       watch_exit(state_, spec.job_id, std::move(child).value(), std::move(on_exit), drain),
       log_unexpected);
   return pid;
+}
+
+Status ChildSupervisor::adopt(const std::string& job_id, const ProcessIdentity& job,
+                              std::optional<ProcessIdentity> relay,
+                              std::function<void(std::optional<int>)> on_exit) {
+  if (owns(job_id)) return Error{"job `" + job_id + "` already has a running child"};
+  auto drain = std::make_shared<Drain>();
+  if (relay) {
+    state_->relays[job_id] = *relay;
+    asio::co_spawn(state_->ex, watch_relay(*relay, drain), log_unexpected);
+  } else {
+    drain->done = true;
+  }
+  state_->children[job_id] = job.pid;
+  asio::co_spawn(state_->ex, watch_adopted(state_, job_id, job, std::move(on_exit), drain),
+                 log_unexpected);
+  return Status::Ok();
+}
+
+std::optional<ProcessIdentity> ChildSupervisor::relay_of(const std::string& job_id) const {
+  auto it = state_->relays.find(job_id);
+  if (it == state_->relays.end()) return std::nullopt;
+  return it->second;
 }
 
 bool ChildSupervisor::owns(const std::string& job_id) const {

@@ -229,7 +229,8 @@ Result<SpawnedChild> spawn_process(const SpawnSpec& spec) {
   envp.push_back(nullptr);
 
   SpawnSetup setup;
-  int rc = setup.prepare(dev_null, spec.stdout_fd, spec.stderr_fd, spec.cwd);
+  int rc = setup.prepare(spec.stdin_fd >= 0 ? spec.stdin_fd : dev_null, spec.stdout_fd,
+                         spec.stderr_fd, spec.cwd);
   if (rc != 0) return Error{"cannot start `" + name + "`: " + std::strerror(rc)};
   // A name with a slash is exec'ed as written, after the chdir, as execvp would: scripts see
   // the same $0 as under the original tool. posix_spawn reaps a child that failed to exec.

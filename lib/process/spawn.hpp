@@ -48,8 +48,9 @@ struct SpawnSpec {
   std::vector<std::string> argv;  // argv[0] resolved like execvp, after chdir(cwd)
   std::string cwd;                // "" = the daemon's own
   std::vector<std::string> env;   // "K=V"; empty = the daemon's own environment
-  int stdout_fd = -1;             // the child's stdout; stdin is /dev/null
+  int stdout_fd = -1;             // the child's stdout
   int stderr_fd = -1;             // the child's stderr (may equal stdout_fd)
+  int stdin_fd = -1;              // the child's stdin; -1 = /dev/null
 };
 
 // A child started by spawn_process and not handed over yet. Destroying it SIGKILLs its process

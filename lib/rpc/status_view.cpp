@@ -80,6 +80,10 @@ void write_job(JsonWriter& w, const Job& job, const JobRuntime& r, bool brief, T
   }
   w.key("pid");
   optional_int(w, r.pid);
+  // Its process was taken over from an earlier opsd run or image (docs/processes.md); in the
+  // brief form (the table's) only when true.
+  const bool adopted = r.owned_pid.has_value() && r.owned.adopted;
+  if (!brief || adopted) w.key("adopted").boolean(adopted);
   if (!brief) {
     w.key("ownedPid");
     optional_int(w, r.owned_pid);

@@ -323,7 +323,7 @@ std::optional<int> Daemon::start() {
   start_config_watch();
   wait_signals();
   start_metrics();
-  dispatch(engine_->on_startup(clock_.now()));
+  dispatch(engine_->on_startup(clock_.now(), adopt_children()));
   persist();
   spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,
                opts_.paths.config_file, opts_.paths.socket, info_.notifier);

@@ -23,8 +23,6 @@ namespace {
 // How much of a one-shot's output the engine sees as its tail (ALERT / ACTION REQUIRED are
 // found anywhere in the output by the runner's scanner).
 constexpr std::size_t kOutputTailBytes = 4096;
-// Lines of a long job's log quoted in its crash alert.
-constexpr std::size_t kCrashLogLines = 10;
 
 OneShotResult one_shot_result(const CommandOutput& out, std::int64_t timeout_seconds) {
   OneShotResult r;
@@ -139,19 +137,8 @@ void Daemon::launch_start(const std::string& job_id) {
   }
   LaunchSpec spec{job_id, *argv, job->cwd, env_for(*job), log_path(job_id), secrets_};
   const auto launched = std::chrono::steady_clock::now();
-  Result<std::int64_t> pid = children_->launch(spec, [this, job_id, launched](int exit_code) {
-    if (shutting_down_) return;
-    spdlog::info("job {}: owned child exited with {}", job_id, exit_code);
-    metrics_.jobs[job_id].last_exit_code = exit_code;
-    ExitInfo exit;
-    exit.code = exit_code;
-    exit.runtime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - launched)
-                          .count();
-    if (Result<std::vector<std::string>> tail = tail_lines(log_path(job_id), kCrashLogLines); tail)
-      for (const std::string& line : *tail) exit.log_tail += line + "\n";
-    dispatch(engine_->on_child_exited(job_id, exit, clock_.now()));
-  });
+  Result<std::int64_t> pid = children_->launch(
+      spec, [this, job_id, launched](int exit_code) { child_exited(job_id, exit_code, launched); });
   if (!pid) {
     spdlog::warn("job {}: start failed: {}", job_id, pid.error().message);
     dispatch(engine_->on_start_launched(job_id, std::nullopt, pid.error().message, clock_.now()));
@@ -159,6 +146,7 @@ void Daemon::launch_start(const std::string& job_id) {
   }
   spdlog::info("job {}: started pid {}", job_id, *pid);
   dispatch(engine_->on_start_launched(job_id, *pid, "", clock_.now()));
+  record_identity(job_id, *pid);
 }
 
 void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry, bool for_tick) {
@@ -177,6 +165,10 @@ void Daemon::launch_probe(const std::string& job_id, std::shared_ptr<Engine> dry
   auto finish = [this, job_id, dry, for_tick](const ProbeResult& result) {
     if (!dry) probes_in_flight_.erase(job_id);
     if (shutting_down_) return;
+    if (!dry && stale_probes_.erase(job_id)) {
+      launch_probe(job_id, nullptr, false);
+      return;
+    }
     if (!result.report) spdlog::warn("job {}: probe failed: {}", job_id, result.error);
     if (!dry && !result.report) ++metrics_.jobs[job_id].probe_failures_total;
     Engine& target = dry ? *dry : *engine_;

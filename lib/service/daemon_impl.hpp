@@ -157,6 +157,17 @@ class Daemon {
   // re-arms the tick timer.
   void record(const Step& step);
 
+  // --- children that outlive a daemon run (daemon_adopt.cpp, docs/processes.md) ---
+  // Before engine_->on_startup: adopts every owned_pid of the loaded state that is still the
+  // same process (and its relay); returns their job ids. A pid that is not is never signalled.
+  std::set<std::string> adopt_children();
+  // Right after a launch: records the child's identity (and its relay's) in the state.
+  void record_identity(const std::string& job_id, std::int64_t pid);
+  // An owned child ended (code nullopt: unknown, a re-adopted process); `started`: its launch,
+  // for the run time.
+  void child_exited(const std::string& job_id, std::optional<int> code,
+                    std::chrono::steady_clock::time_point started);
+
   // --- requests (daemon_rpc.cpp) ---
   asio::awaitable<ParsedResponse> handle(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle_tick(const boost::json::object& params);
@@ -209,6 +220,9 @@ class Daemon {
   std::unique_ptr<CrashGuard> crash_guard_;
   StartDecision start_decision_;  // this run's crash-guard decision
   std::set<std::string> probes_in_flight_;
+  // Probes in flight when their job's owned child exited: their answer may predate the exit, so
+  // it is dropped and the job probed again (daemon_adopt.cpp).
+  std::set<std::string> stale_probes_;
   std::map<std::string, std::int64_t> run_timeouts_;  // job -> seconds, its next direct run
   TickCapture* capture_ = nullptr;
   bool shutting_down_ = false;

@@ -56,6 +56,20 @@ struct ProbeRecord {
   bool operator==(const ProbeRecord&) const = default;
 };
 
+// Who owned_pid is, beyond its pid (docs/processes.md): a later opsd (or the same one after
+// `opsctl reexec`) adopts owned_pid only while /proc shows the same start time and group.
+// Start times are /proc/<pid>/stat field 22 (clock ticks after boot); 0 = unknown, never adopted.
+struct OwnedIdentity {
+  std::int64_t pgid = 0;
+  std::int64_t start_ticks = 0;
+  std::int64_t relay_pid = 0;  // the job's log relay (process/log_relay.hpp); 0 = none
+  std::int64_t relay_pgid = 0;
+  std::int64_t relay_start_ticks = 0;
+  bool adopted = false;  // owned_pid was taken over from an earlier opsd run or image
+
+  bool operator==(const OwnedIdentity&) const = default;
+};
+
 // Everything opsd remembers about one job.
 struct JobRuntime {
   JobState state = JobState::stopped;
@@ -65,6 +79,7 @@ struct JobRuntime {
   bool completed = false;
   std::optional<std::int64_t> pid;        // from status or the owned child
   std::optional<std::int64_t> owned_pid;  // child opsd launched and still owns
+  OwnedIdentity owned;                    // meaningful while owned_pid is set
   std::string progress_json;              // `progress` object as JSON text ("" = none)
   std::string progress_key;
   std::string level;  // ok | warn | alert | ""

@@ -79,6 +79,14 @@ json::object encode_job(const JobRuntime& j, const json::storage_ptr& sp) {
   o["completed"] = j.completed;
   o["pid"] = opt_json(j.pid, sp);
   o["ownedPid"] = opt_json(j.owned_pid, sp);
+  if (j.owned != OwnedIdentity{})
+    o["owned"] = json::object({{"pgid", j.owned.pgid},
+                               {"startTicks", j.owned.start_ticks},
+                               {"relayPid", j.owned.relay_pid},
+                               {"relayPgid", j.owned.relay_pgid},
+                               {"relayStartTicks", j.owned.relay_start_ticks},
+                               {"adopted", j.owned.adopted}},
+                              sp);
   o["progress"] = encode_progress(j.progress_json, sp);
   o["progressKey"] = j.progress_key;
   o["level"] = j.level;
@@ -115,6 +123,14 @@ JobRuntime decode_job(const json::object& o, bool original_last) {
   j.completed = opt_bool(o, "completed").value_or(get_bool(seen, "completed"));
   j.pid = positive(opt_int(o, "pid"));
   j.owned_pid = positive(opt_int(o, "ownedPid"));
+  if (const json::object* w = object_at(o, "owned")) {  // absent in older files
+    j.owned.pgid = positive(opt_int(*w, "pgid")).value_or(0);
+    j.owned.start_ticks = positive(opt_int(*w, "startTicks")).value_or(0);
+    j.owned.relay_pid = positive(opt_int(*w, "relayPid")).value_or(0);
+    j.owned.relay_pgid = positive(opt_int(*w, "relayPgid")).value_or(0);
+    j.owned.relay_start_ticks = positive(opt_int(*w, "relayStartTicks")).value_or(0);
+    j.owned.adopted = get_bool(*w, "adopted");
+  }
   if (const json::object* p = object_at(o, "progress")) j.progress_json = json::serialize(*p);
   j.progress_key = get_string(o, "progressKey");
   if (j.progress_key.empty()) j.progress_key = get_string(o, "lastProgressKey");

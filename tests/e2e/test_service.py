@@ -286,7 +286,7 @@ class SystemdUnits(unittest.TestCase):
             text = f.read()
         self.assertIn("ExecStart=%s --log-level info" % os.path.join(prefix, "bin", "opsd"), text)
         for line in ("Type=notify", "NotifyAccess=main", "WatchdogSec=30", "Restart=on-failure",
-                     "ExecReload=/bin/kill -HUP $MAINPID", "KillMode=mixed"):
+                     "ExecReload=/bin/kill -HUP $MAINPID", "KillMode=process"):
             self.assertIn(line + "\n", text)
         return path
 
@@ -339,6 +339,7 @@ class LaunchdPlist(unittest.TestCase):
         self.assertGreaterEqual(plist["ThrottleInterval"], 10)
         self.assertTrue(plist["EnvironmentVariables"]["OPENCLAW_STATE_DIR"].endswith("/.openclaw"))
         self.assertIn("/.openclaw/net/logs/", plist["StandardErrorPath"])
+        self.assertIs(plist["AbandonProcessGroup"], True)  # jobs outlive a crash of opsd
         return plist
 
     def test_source_plist_parses_and_keeps_opsd_alive(self):

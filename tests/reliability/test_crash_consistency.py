@@ -10,6 +10,10 @@ stale temp file is left. At the end: every acknowledged marker was delivered; a 
 delivered twice only across a kill (the at-least-once window: the Bot API accepted the
 message, and opsd was killed before the state file without it reached the disk), never
 twice by one daemon incarnation.
+
+Jobs outlive the kills (docs/processes.md): a long job started once before the first kill and
+never stopped keeps running with the same pid through every kill, and the last opsd has adopted
+it.
 """
 import json
 import os
@@ -24,6 +28,23 @@ from reliability_support import (BOT_TOKEN, SOAK, FakeBotApi, Opsd, SCAN_SCRIPT,
 
 KILLS = int(os.environ.get("OPSD_KILLS", "150" if SOAK else "30"))
 MARKERS_PER_KILL = 8
+
+# A long job that never ends by itself; `status` reports the pid of its pid file.
+TICKER = """#!/bin/sh
+here=$(dirname "$0")
+if [ "$1" = start ]; then
+  echo $$ > "$here/ticker.pid"
+  i=0
+  while true; do echo "tick $i"; i=$((i+1)); sleep 0.05; done
+fi
+pid=$(cat "$here/ticker.pid" 2>/dev/null)
+# A zombie is no longer running (kill -0 would still succeed on it).
+if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && [ "$(cut -d' ' -f3 "/proc/$pid/stat")" != Z ]; then
+  echo '{"running": true, "completed": false, "pid": '"$pid"', "progress": {"n": 1}}'
+else
+  echo '{"running": false, "completed": false}'
+fi
+"""
 
 
 class Client(threading.Thread):
@@ -68,6 +89,11 @@ class CrashConsistency(unittest.TestCase):
         jobs += [{"id": m, "kind": "one_shot_read", "risk": "read_only", "enabled": True,
                   "cwd": self.o.work, "commands": {"run": ["sh", "-c", "echo ALERT marker-$OPS_JOB_ID"]}}
                  for m in self.markers]
+        ticker = write_script(os.path.join(self.o.work, "ticker.sh"), TICKER)
+        jobs.append({"id": "ticker", "kind": "long_running_read", "risk": "read_only",
+                     "enabled": False, "cwd": self.o.work,
+                     "commands": {"start": [ticker, "start"], "status": [ticker, "status"]},
+                     "policy": {"pollSeconds": 1}})
         self.o.write_config(jobs)
 
     def tearDown(self):
@@ -100,6 +126,15 @@ class CrashConsistency(unittest.TestCase):
         markers = list(self.markers)
         acked = []
         last_scan = None  # the last acknowledged start/stop, None when unknown or none
+        # The long job that must outlive every kill.
+        self.o.start(print_only=False)
+        r = self.o.ctl("start", "ticker")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        pid_file = os.path.join(self.o.work, "ticker.pid")
+        ticker_pid = self.o.wait_for(
+            lambda: os.path.exists(pid_file) and int(open(pid_file).read() or 0), what="ticker")
+        self.o.wait_for(lambda: self.o.job("ticker")["ownedPid"] == ticker_pid, what="owned")
+        self.o.stop(signal.SIGKILL)
         for n in range(KILLS):
             self.api.tag = n
             self.o.start(print_only=False)
@@ -114,10 +149,13 @@ class CrashConsistency(unittest.TestCase):
             if client.scan_attempted:
                 last_scan = client.scan_acked  # None: the last request's outcome is unknown
             self.check_after_kill(acked, last_scan, n)
+            self.assertTrue(pid_alive(ticker_pid), "kill %d: the ticker died with opsd" % n)
 
         # Final incarnation: no more kills; everything committed must be delivered.
         self.api.tag = KILLS
         self.o.start(print_only=False)
+        self.o.wait_for(lambda: self.o.job("ticker")["adopted"], what="ticker adopted")
+        self.assertEqual(self.o.job("ticker")["pid"], ticker_pid)
         if last_scan == "start" and self.o.ctl("stop", "scan").returncode == 0:
             last_scan = "stop"
 

@@ -1,8 +1,10 @@
 #include "process/launcher.hpp"
 
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -217,4 +219,54 @@ TEST_CASE("on_exit runs once the child's last output is in its log", "[process]"
   REQUIRE(run_until(io, [&] { return code.has_value(); }));
   CHECK(*code == -SIGKILL);
   CHECK(log_at_exit->find("last words\n") != std::string::npos);
+}
+
+TEST_CASE("a job's log is written by a relay of its own group, secrets redacted",
+          "[process][relay]") {
+  TempDir dir("opsd-launch");
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  auto spec = job(dir, "scan", "echo token=tok-123; sleep 30");
+  spec.secrets = {"tok-123"};
+  auto pid = sup.launch(spec, [](int) {});
+  REQUIRE(pid);
+  auto relay = sup.relay_of("scan");
+  REQUIRE(relay);
+  CHECK(relay->pid != *pid);
+  CHECK(relay->pgid == relay->pid);  // a group of its own: a signal to the job's group spares it
+  REQUIRE(run_until(io, [&] { return slurp(spec.log_path) == "token=<redacted>\n"; }));
+  REQUIRE(sup.signal_group("scan", SIGKILL));
+  REQUIRE(run_until(io, [&] { return !sup.owns("scan") && !process_alive(relay->pid); }));
+}
+
+TEST_CASE("an adopted child is watched to its exit and its relay's end", "[process][adopt]") {
+  TempDir dir("opsd-launch");
+  boost::asio::io_context io;
+  ChildSupervisor sup(io.get_executor());
+  // A child of this process that the supervisor did not start, in a group of its own;
+  // posix_spawn returns after the exec (no forked copy of this test left to signal).
+  posix_spawnattr_t attr;
+  REQUIRE(::posix_spawnattr_init(&attr) == 0);
+  REQUIRE(::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) == 0);
+  REQUIRE(::posix_spawnattr_setpgroup(&attr, 0) == 0);
+  pid_t pid = -1;
+  char sleep_bin[] = "/bin/sleep";
+  char thirty[] = "30";
+  char* argv[] = {sleep_bin, thirty, nullptr};
+  REQUIRE(::posix_spawn(&pid, sleep_bin, nullptr, &attr, argv, environ) == 0);
+  ::posix_spawnattr_destroy(&attr);
+  auto id = opsd::read_process_identity(pid);
+  REQUIRE(id);
+  std::optional<std::optional<int>> code;
+  REQUIRE(sup.adopt("j", *id, std::nullopt, [&](std::optional<int> c) { code = c; }));
+  CHECK(sup.owns("j"));
+  CHECK_FALSE(sup.adopt("j", *id, std::nullopt, [](std::optional<int>) {}));
+  REQUIRE(sup.signal_group("j", SIGTERM));
+  REQUIRE(run_until(
+      io, [&] { return code.has_value(); }, 5s));
+  // Still this process's child (as after an execve): its code is known.
+  REQUIRE(code->has_value());
+  CHECK(**code == -SIGTERM);
+  CHECK_FALSE(sup.owns("j"));
+  CHECK(no_children_left());
 }

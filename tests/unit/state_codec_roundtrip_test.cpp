@@ -224,3 +224,19 @@ TEST_CASE("card updates and open cards round-trip; a file without them has none"
   CHECK_FALSE(v.at("outbox").at(1).as_object().contains("card"));
   CHECK(opsd::decode_outbox(json::parse(R"({"outbox": []})")).cards.empty());
 }
+
+TEST_CASE("an owned child's identity survives encode and decode; old files have none",
+          "[state_codec][adopt]") {
+  opsd::State s;
+  opsd::JobRuntime& rt = s.jobs["scan"];
+  rt.owned_pid = 4242;
+  rt.owned = opsd::OwnedIdentity{4242, 987654, 4243, 4243, 987655, true};
+  auto decoded = opsd::decode_state(json::parse(json::serialize(opsd::encode_state(s, {}))));
+  REQUIRE(decoded);
+  CHECK(decoded->jobs.at("scan").owned == rt.owned);
+  auto old = opsd::decode_state(
+      json::parse(R"({"version": 1, "jobs": {"scan": {"state": "running", "ownedPid": 4242}}})"));
+  REQUIRE(old);
+  CHECK(old->jobs.at("scan").owned_pid == 4242);
+  CHECK(old->jobs.at("scan").owned == opsd::OwnedIdentity{});
+}

@@ -236,3 +236,11 @@ TEST_CASE("status table: a config that failed shows below the table with each er
   CHECK(opsd::render_status_table(a, kNow).find("is invalid; running no jobs\n") !=
         std::string::npos);
 }
+
+TEST_CASE("an adopted job is marked in its STATE cell", "[status_table][adopt]") {
+  json::object a = answer();
+  a.at("jobs").as_array()[0].as_object()["adopted"] = true;
+  const std::string t = opsd::render_status_table(a, kNow, 200);
+  CHECK(t.find("running (adopted)") != std::string::npos);
+  CHECK(opsd::render_status_table(answer(), kNow, 200).find("(adopted)") == std::string::npos);
+}

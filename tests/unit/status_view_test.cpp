@@ -64,13 +64,14 @@ TEST_CASE("status renders every configured job in config order with the schema f
   const json::array& jobs = out.at("jobs").as_array();
   REQUIRE(jobs.size() == 2);
   const json::object& scan = jobs[0].as_object();
-  CHECK(scan.size() == 31);  // the README's schema, with nextRunAt, lastExit and lastRun
+  CHECK(scan.size() == 32);  // the README's schema, with nextRunAt, lastExit and lastRun
   CHECK(scan.at("id") == "scan");
   CHECK(scan.at("name") == "Scan");
   CHECK(scan.at("state") == "running");
   CHECK(scan.at("running") == true);
   CHECK(scan.at("pid") == 42);
   CHECK(scan.at("ownedPid").is_null());
+  CHECK(scan.at("adopted") == false);
   CHECK(scan.at("progress") == json::parse(R"({"done":3,"total":10})"));
   CHECK(scan.at("lastProgressAt") == "2023-11-14T22:13:19Z");
   CHECK(scan.at("probe").at("ok") == true);
@@ -255,4 +256,14 @@ TEST_CASE("status gives progressRatio, ratePerSecond and etaAt, null when unknow
   CHECK(scan.at("progressRatio").to_number<double>() == 1);
   CHECK(scan.at("ratePerSecond").to_number<double>() == 0);
   CHECK(scan.at("etaAt").is_null());
+}
+
+TEST_CASE("an adopted job says so, also in the brief form", "[status_view][adopt]") {
+  State s = scan_running();
+  s.jobs["scan"].owned_pid = 42;
+  s.jobs["scan"].owned.adopted = true;
+  const json::object full = status(two_jobs(), s);
+  CHECK(full.at("jobs").as_array()[0].at("adopted") == true);
+  const json::object brief = status(two_jobs(), s, StatusQuery{"", true});
+  CHECK(brief.at("jobs").as_array()[0].at("adopted") == true);
 }

@@ -1,0 +1,17 @@
+#include "service/hidden_mode.hpp"
+
+#include <catch2/catch.hpp>
+
+TEST_CASE("the daemon's hidden modes answer only to their flags", "[service][relay]") {
+  int code = -1;
+  char prog[] = "opsd";
+  char relay[] = "--log-relay";
+  char version[] = "--version";
+  char* daemon_args[] = {prog, version, nullptr};
+  CHECK_FALSE(opsd::run_hidden_mode(2, daemon_args, code));
+  char* none[] = {prog, nullptr};
+  CHECK_FALSE(opsd::run_hidden_mode(1, none, code));
+  char* relay_without_log[] = {prog, relay, nullptr};
+  CHECK(opsd::run_hidden_mode(2, relay_without_log, code));
+  CHECK(code == 2);
+}
