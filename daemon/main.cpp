@@ -44,6 +44,8 @@ Signals:
                    save state, exit 0; jobs that were running are resumed (or reported as
                    paused) on the next start
   SIGHUP           reload the config like 'opsctl reload'; a broken config keeps the old one
+  SIGUSR2          re-execute the binary opsd was started from, like 'opsctl reexec': same
+                   pid, jobs keep running; refused (logged) while a one-shot or write job runs
 
 Crash loops: 5 unclean starts (crash, kill -9, watchdog) within 10 minutes turn automatic job
 starts off for that run and raise an alert; a clean restart turns them back on.
@@ -93,5 +95,7 @@ Examples:
     return 2;
   }
   options.paths = *paths;
+  options.argv.assign(argv, argv + argc);
+  options.binary = opsd::resolve_own_binary(argv[0]);
   return opsd::run_daemon(options);
 }
