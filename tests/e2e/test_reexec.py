@@ -11,6 +11,7 @@ import unittest
 import opsd_harness
 from opsd_harness import Opsd, pid_alive
 from test_adoption import JOBS, assert_no_gap, log_numbers, start_tickers, ticker_job
+from test_service import NotifyListener
 
 
 class Reexec(unittest.TestCase):
@@ -64,6 +65,55 @@ class Reexec(unittest.TestCase):
             o.wait_for(lambda: o.ctl("status").returncode == 0, what="status after SIGUSR2")
             self.assertEqual(o.job("t0")["pid"], pids)
             self.assertTrue(pid_alive(pids))
+        finally:
+            o.close()
+
+    def test_systemd_hears_reloading_then_ready_and_the_watchdog_goes_on(self):
+        o = Opsd([], env={"WATCHDOG_USEC": "2000000"})
+        listener = NotifyListener(o.dir)
+        o.env["NOTIFY_SOCKET"] = listener.path
+        try:
+            o.write_config([ticker_job(o, "t0")])
+            o.start()
+            o.wait_for(lambda: listener.with_key("READY"), what="READY=1")
+            mark = len(listener.snapshot())
+            r = o.ctl("reexec")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            o.wait_for(lambda: listener.with_key("READY", since=mark), what="READY=1 after reexec")
+            reloading = listener.with_key("RELOADING", since=mark)
+            self.assertEqual(len(reloading), 1)
+            self.assertEqual(reloading[0][1]["RELOADING"], "1")
+            self.assertIn("MONOTONIC_USEC", reloading[0][1])
+            self.assertLessEqual(reloading[0][0], listener.with_key("READY", since=mark)[0][0])
+            # The new image still talks to the service manager: its watchdog pings go on.
+            after = len(listener.snapshot())
+            o.wait_for(lambda: len(listener.with_key("WATCHDOG", since=after)) >= 2,
+                       what="WATCHDOG=1 from the new image")
+        finally:
+            listener.close()
+            o.close()
+
+    def test_refused_while_a_one_shot_runs(self):
+        o = Opsd([])
+        try:
+            gate = os.path.join(o.work, "gate")
+            started = os.path.join(o.work, "started")
+            o.write_config([{"id": "slow", "kind": "one_shot_read", "risk": "read_only",
+                             "cwd": o.work, "commands": {"run": [
+                                 "sh", "-c", "touch %s; while [ ! -e %s ]; do sleep 0.05; done"
+                                 % (started, gate)]}}])
+            o.start()
+            self.assertEqual(o.ctl("run", "slow").returncode, 0)
+            o.wait_for(lambda: os.path.exists(started), what="the one-shot running")
+            r = o.ctl("reexec")
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn("one-shot job slow is running", r.stderr)
+            self.assertIn("never re-run", r.stderr)
+            with open(gate, "w"):
+                pass
+            o.wait_for(lambda: o.ctl("reexec").returncode == 0, timeout=30,
+                       what="reexec accepted once the one-shot ended")
+            self.assertIn(" replaced opsd ", o.stderr())
         finally:
             o.close()
 
