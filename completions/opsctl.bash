@@ -23,7 +23,7 @@ _opsctl() {
   local cur prev cmd="" i
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD - 1]}"
-  local commands="status tick start stop run approve enqueue mute unmute reload logs audit validate-config selftest version"
+  local commands="status tick start stop run approve enqueue mute unmute reload reexec logs audit validate-config selftest version"
   local global="--socket --state-dir --config-file --json --help"
 
   case "$prev" in

@@ -84,6 +84,7 @@ complete -c opsctl -n __opsctl_needs_command -a enqueue -d 'queue a one-shot rea
 complete -c opsctl -n __opsctl_needs_command -a mute -d "hold a job's reminders and routine reports for a while"
 complete -c opsctl -n __opsctl_needs_command -a unmute -d "end a job's mute"
 complete -c opsctl -n __opsctl_needs_command -a reload -d 're-read the config, apply only the difference'
+complete -c opsctl -n __opsctl_needs_command -a reexec -d 'upgrade in place: opsd re-executes its binary'
 complete -c opsctl -n __opsctl_needs_command -a logs -d "show a job's output log"
 complete -c opsctl -n __opsctl_needs_command -a audit -d 'show the audit log'
 complete -c opsctl -n __opsctl_needs_command -a validate-config -d 'check the job config (no daemon needed)'

@@ -74,6 +74,7 @@ Examples:
   opsctl mute scan-photos --for 2h --note "disk swap"   hold its reminders for 2 hours
   opsctl enqueue inventory --not-before 10m
   opsctl reload                       after editing ops-jobs.json (same as SIGHUP)
+  opsctl reexec                       after installing a new opsd binary (same as SIGUSR2)
   opsctl tick --print-only            probe everything now, show the report, send nothing
 
 Exit codes:
@@ -143,6 +144,8 @@ Exit codes:
   enqueue->add_option("job", job, "job id")->required();
   enqueue->add_option("--not-before", not_before, "ISO 8601 time, or a delay like 10m");
   auto* reload = app.add_subcommand("reload", "re-read the config, apply only the difference");
+  auto* reexec = app.add_subcommand(
+      "reexec", "upgrade in place: opsd re-executes its binary from disk, jobs keep running");
   auto* logs = app.add_subcommand("logs", "show a job's output log");
   logs->add_option("job", job, "job id")->required();
   logs->add_option("-n,--lines", lines, "number of lines [50]");
@@ -203,6 +206,7 @@ Exit codes:
     return opsd::ctl_run(ctx, req);
   }
   if (*reload) return opsd::ctl_call(ctx, "reload", {});
+  if (*reexec) return opsd::ctl_reexec(ctx);
   if (*logs) return opsd::ctl_logs(ctx, job, lines, follow);
   if (*approve) {
     opsd::Result<std::int64_t> secs = opsd::parse_duration_seconds(ttl);

@@ -45,6 +45,8 @@ Signals:
                    save state, exit 0; jobs that were running are resumed (or reported as
                    paused) on the next start
   SIGHUP           reload the config like 'opsctl reload'; a broken config keeps the old one
+  SIGUSR2          re-execute the binary opsd was started from, like 'opsctl reexec': same
+                   pid, jobs keep running; refused (logged) while a one-shot or write job runs
 
 Config: an edit of the config file applies by itself like 'opsctl reload' (inotify, and a
 stat every 5 s; --no-watch-config turns it off). A config that fails to load never stops opsd:
@@ -102,5 +104,7 @@ Examples:
   }
   options.paths = *paths;
   options.watch_config = !no_watch_config;
+  options.argv.assign(argv, argv + argc);
+  options.binary = opsd::resolve_own_binary(argv[0]);
   return opsd::run_daemon(options);
 }

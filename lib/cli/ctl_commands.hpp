@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "config/paths.hpp"
@@ -52,6 +53,14 @@ int ctl_call(const CtlContext& ctx, const std::string& method, const boost::json
 int ctl_status(const CtlContext& ctx, const std::string& job);
 int ctl_tick(const CtlContext& ctx, bool print_only, bool dry_run);
 int ctl_logs(const CtlContext& ctx, const std::string& job, int lines, bool follow);
+// `opsctl reexec`: asks opsd to re-execute its binary and waits (up to 20 s) until the new
+// image answers `version`; prints "opsd X replaced opsd Y (pid P)". 1 when refused (the reason
+// printed) or when no new image answered.
+int ctl_reexec(const CtlContext& ctx);
+// The line ctl_reexec prints when `now` (a version answer) comes from another image than
+// `before` (the reexec answer: version, pid, startedAt); nullopt while the old one answers.
+std::optional<std::string> reexec_outcome(const boost::json::object& before,
+                                          const boost::json::object& now);
 // Reads the audit log file directly (works without a daemon).
 int ctl_audit(const CtlContext& ctx, int lines);
 

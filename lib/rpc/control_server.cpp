@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
-
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,7 +15,6 @@
 #include <deque>
 #include <exception>
 #include <unordered_set>
-
 #include "rpc/socket_file.hpp"
 
 namespace opsd {
@@ -37,7 +35,6 @@ struct ServerCore {
   void remove(const std::shared_ptr<Session>& s) {
     if (sessions.erase(s) > 0) count = sessions.size();
   }
-
   asio::io_context& io;
   ServerOptions opts;
   Handler handler;
@@ -360,6 +357,19 @@ Status ControlServer::bind() {
   }
   spdlog::info("control socket listening on {}", path);
   return Status::Ok();
+}
+
+Status ControlServer::adopt(int fd) {
+  if (Status st = check_listening_socket(fd); !st) return st;
+  boost::system::error_code ec;
+  if (state_->acceptor.assign(Local(), fd, ec); ec)
+    return Error{"cannot take over control socket fd " + std::to_string(fd) + ": " + ec.message()};
+  if (Result<SocketFileId> id = socket_file_id(state_->opts.socket_path); id) state_->bound = *id;
+  return Status::Ok();
+}
+
+int ControlServer::listen_fd() const {
+  return state_->acceptor.is_open() ? state_->acceptor.native_handle() : -1;
 }
 
 void ControlServer::start() {

@@ -51,6 +51,12 @@ class ControlServer {
   // file (nobody accepts on it), refuses when a live opsd answers on it, binds, chmods the
   // socket 0600 and listens. Call once, before start().
   Status bind();
+  // Instead of bind(): takes over `fd`, a listening socket bound to socket_path by an earlier
+  // opsd image (handed over across execve); the socket file is not touched. Fails when `fd` is
+  // not a listening Unix socket.
+  Status adopt(int fd);
+  // The listening socket's fd (-1 before bind()/adopt()); it stays owned here.
+  int listen_fd() const;
   // Spawns the accept loop on the io_context. Requires a successful bind().
   void start();
   // Closes the acceptor and every session and unlinks the socket file if it is still the one

@@ -102,4 +102,12 @@ void remove_socket_file_if_ours(const std::string& path, const SocketFileId& id)
   if (now && now->dev == id.dev && now->ino == id.ino) ::unlink(path.c_str());
 }
 
+Status check_listening_socket(int fd) {
+  int listening = 0;
+  socklen_t len = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening)
+    return Error{"handed-over fd " + std::to_string(fd) + " is not a listening socket"};
+  return Status::Ok();
+}
+
 }  // namespace opsd

@@ -23,6 +23,9 @@ Status prepare_socket_path(const std::string& path);
 
 Result<SocketFileId> socket_file_id(const std::string& path);
 
+// Ok when `fd` is a listening socket (a handed-over control socket), else an Error naming fd.
+Status check_listening_socket(int fd);
+
 // Unlinks `path` only if it is still the file `id` names.
 void remove_socket_file_if_ours(const std::string& path, const SocketFileId& id);
 

@@ -269,7 +269,7 @@ std::optional<int> Daemon::start() {
   server_ = std::make_unique<ControlServer>(
       io_, server_opts,
       [this](const Request& r, const PeerCred& p) { return handle_durably(r, p); });
-  if (Status st = server_->bind(); !st) {
+  if (Status st = take_control_socket(); !st) {
     spdlog::critical("{}", st.message());
     print_stderr_error("opsd: " + st.message());
     return 1;
@@ -322,11 +322,14 @@ std::optional<int> Daemon::start() {
   if (start_decision_.tripped) post_crash_loop_alert();
   start_config_watch();
   wait_signals();
+  wait_reexec_signal();
   start_metrics();
   dispatch(engine_->on_startup(clock_.now(), adopt_children()));
   persist();
   spdlog::info("opsd {} ready: config {}, socket {}, notifier {}", kVersion,
                opts_.paths.config_file, opts_.paths.socket, info_.notifier);
+  if (!handover_.from_version.empty())
+    spdlog::info("opsd {} replaced opsd {}", kVersion, handover_.from_version);
   update_status(sd_.watchdog_interval_ms() ? "READY=1\nWATCHDOG=1" : "READY=1");
   start_watchdog();
   return std::nullopt;

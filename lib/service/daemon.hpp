@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/paths.hpp"
 #include "process/command_runner.hpp"
@@ -23,7 +24,16 @@ struct DaemonOptions {
   std::string target;        // --target: Telegram chat id, overrides notify.target
   std::string ca_file;       // --ca-file: extra CA certificate to trust for the Bot API
   bool watch_config = true;  // off with --no-watch-config: edits apply only on 'opsctl reload'
+  // `opsctl reexec` / SIGUSR2 (docs/processes.md): the command line to execve() again and the
+  // binary on disk to run it from (resolve_own_binary); "" binary: reexec refused.
+  std::vector<std::string> argv;
+  std::string binary;
 };
+
+// The binary opsd was started from, resolved now (later an upgrade may replace or delete it):
+// $OPSD_REEXEC_BINARY, else realpath of `argv0` when it names a path, else /proc/self/exe;
+// "" when none resolves.
+std::string resolve_own_binary(const char* argv0);
 
 // What the daemon does its side effects through; each unset one is the real thing. Whatever is
 // given must outlive the daemon.

@@ -284,7 +284,9 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.kill_on_overflow = false;
   spdlog::info("job {}: running {}{}", id, verify ? "commands.verify" : "one-shot",
                item.empty() ? "" : " (queue " + item + ")");
-  runner_->run(std::move(spec), [this, finished, limit](const CommandOutput& out) {
+  one_shots_running_.insert(id);
+  runner_->run(std::move(spec), [this, finished, limit, id](const CommandOutput& out) {
+    one_shots_running_.erase(one_shots_running_.find(id));
     if (shutting_down_) return;
     finished(one_shot_result(out, limit));
   });

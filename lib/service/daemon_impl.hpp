@@ -31,6 +31,7 @@
 #include "service/delivery_route.hpp"
 #include "service/monotonic_wall_clock.hpp"
 #include "service/notifier.hpp"
+#include "service/reexec_handover.hpp"
 #include "service/sd_notify.hpp"
 #include "state/audit_log.hpp"
 #include "state/last_good_config.hpp"
@@ -168,6 +169,19 @@ class Daemon {
   void child_exited(const std::string& job_id, std::optional<int> code,
                     std::chrono::steady_clock::time_point started);
 
+  // --- upgrade in place (daemon_reexec.cpp, docs/processes.md) ---
+  // `opsctl reexec` / SIGUSR2: refuses while a one-shot runs, pre-flights opts_.binary and saves
+  // the state; on success the answer names the new version and exec_when_quiet() follows.
+  asio::awaitable<ParsedResponse> handle_reexec();
+  // Once no probe and no one-shot is in flight (up to a few seconds after `since`): saves the
+  // state, hands the control socket over and execve()s opts_.binary; on any failure logs why
+  // and serves on.
+  void exec_when_quiet(std::string new_version, std::chrono::steady_clock::time_point since);
+  void exec_now(const std::string& new_version);
+  // At start: adopts the listening socket an earlier image handed over (OPSD_LISTEN_FD), else
+  // binds it; reads and clears the handover variables into handover_.
+  Status take_control_socket();
+  void wait_reexec_signal();  // SIGUSR2: like `opsctl reexec`, the outcome logged
   // --- requests (daemon_rpc.cpp) ---
   asio::awaitable<ParsedResponse> handle(const Request& req, const PeerCred& peer);
   asio::awaitable<ParsedResponse> handle_tick(const boost::json::object& params);
@@ -220,6 +234,11 @@ class Daemon {
   std::unique_ptr<CrashGuard> crash_guard_;
   StartDecision start_decision_;  // this run's crash-guard decision
   std::set<std::string> probes_in_flight_;
+  std::multiset<std::string> one_shots_running_;  // job ids; a reexec waits for none
+  bool reexec_pending_ = false;                   // between a reexec's answer and its execve
+  std::unique_ptr<asio::steady_timer> reexec_timer_;
+  std::unique_ptr<asio::signal_set> reexec_signal_;
+  Handover handover_;  // what the previous image handed over; empty on a normal start
   // Probes in flight when their job's owned child exited: their answer may predate the exit, so
   // it is dropped and the job probed again (daemon_adopt.cpp).
   std::set<std::string> stale_probes_;

@@ -96,11 +96,14 @@ void Daemon::flush_audit() {
 asio::awaitable<ParsedResponse> Daemon::handle(const Request& req, const PeerCred& peer) {
   const json::object& p = req.params;
   const std::string& m = req.method;
-  if (m == "version") co_return ok(json::object{{"version", kVersion}, {"pid", info_.pid}});
+  if (m == "version")
+    co_return ok(
+        json::object{{"version", kVersion}, {"pid", info_.pid}, {"startedAt", info_.started_at}});
   if (m == "status") co_return handle_status(p);
   if (shutting_down_) co_return fail(Fault::shutting_down, "opsd is shutting down");
   if (m == "tick") co_return co_await handle_tick(p);
   if (m == "logs") co_return handle_logs(p);
+  if (m == "reexec") co_return co_await handle_reexec();
   if (m == "reload") {
     std::string summary;
     std::optional<RpcError> error;

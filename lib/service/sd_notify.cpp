@@ -34,8 +34,17 @@ SdNotifier::SdNotifier() : SdNotifier(env_socket(), env_watchdog_usec()) {}
 
 SdNotifier::SdNotifier(std::string socket_path, std::optional<std::int64_t> watchdog_usec)
     : socket_path_(std::move(socket_path)) {
-  if (watchdog_usec && *watchdog_usec > 0)
+  if (watchdog_usec && *watchdog_usec > 0) {
+    watchdog_usec_ = *watchdog_usec;
     watchdog_ms_ = std::max<std::int64_t>(*watchdog_usec / 1000 / 2, 1);
+  }
+}
+
+std::vector<std::string> SdNotifier::environment() const {
+  std::vector<std::string> env;
+  if (!socket_path_.empty()) env.push_back("NOTIFY_SOCKET=" + socket_path_);
+  if (watchdog_usec_) env.push_back("WATCHDOG_USEC=" + std::to_string(*watchdog_usec_));
+  return env;
 }
 
 bool SdNotifier::notify(std::string_view state) const {

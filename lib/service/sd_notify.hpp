@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace opsd {
 
@@ -32,10 +33,14 @@ class SdNotifier {
   // that no child (job, probe, openclaw CLI) can talk to the service manager in opsd's name.
   // Call once at startup, after constructing the notifier and before starting any thread.
   static void unset_environment();
+  // NOTIFY_SOCKET= and WATCHDOG_USEC= as read at construction ("K=V"; none when unset): what an
+  // execve()d next image of opsd needs to go on talking to the service manager.
+  std::vector<std::string> environment() const;
 
  private:
   std::string socket_path_;
   std::optional<std::int64_t> watchdog_ms_;
+  std::optional<std::int64_t> watchdog_usec_;
 };
 
 // CLOCK_MONOTONIC in microseconds (the clock systemd's MONOTONIC_USEC refers to).

@@ -9,6 +9,7 @@
 #include "state/atomic_file.hpp"
 #include "state/state_codec.hpp"
 #include "state/state_shape.hpp"
+#include "util/json_writer.hpp"
 #include "util/time_format.hpp"
 
 namespace opsd {
@@ -18,49 +19,6 @@ namespace json = boost::json;
 namespace {
 
 void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
-
-// A JSON string as Boost.JSON writes it (UTF-8 as is; '"', '\\' and control characters
-// escaped), appended without a temporary: the state of 100,000 jobs has millions of them.
-void append_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;  // start of the run not yet appended
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xf];
-    }
-  }
-  out.append(s, plain, s.size() - plain);
-  out += '"';
-}
 
 template <class Int>
 void append_int(std::string& out, Int n) {
@@ -74,7 +32,7 @@ void write_scalar(std::string& out, const json::value& v) {
   switch (v.kind()) {
     case json::kind::string: {
       const json::string& str = v.get_string();
-      append_string(out, std::string_view(str.data(), str.size()));
+      JsonWriter::append_quoted(out, std::string_view(str.data(), str.size()));
       return;
     }
     case json::kind::int64:
@@ -107,7 +65,7 @@ void write_pretty(std::string& out, const json::value& v, int depth) {
       if (!first) out += ",\n";
       first = false;
       indent(out, depth + 1);
-      append_string(out, std::string_view(key.data(), key.size()));
+      JsonWriter::append_quoted(out, std::string_view(key.data(), key.size()));
       out += ": ";
       write_pretty(out, val, depth + 1);
     }

@@ -15,3 +15,14 @@ TEST_CASE("the daemon's hidden modes answer only to their flags", "[service][rel
   CHECK(opsd::run_hidden_mode(2, relay_without_log, code));
   CHECK(code == 2);
 }
+
+TEST_CASE("the reexec check is a hidden mode that fails on a missing config", "[service][reexec]") {
+  int code = -1;
+  char prog[] = "opsd";
+  char check[] = "--reexec-check";
+  char flag[] = "--config-file";
+  char missing[] = "/nonexistent/opsd-test/ops-jobs.json";
+  char* args[] = {prog, check, flag, missing, nullptr};
+  CHECK(opsd::run_hidden_mode(4, args, code));
+  CHECK(code == 2);
+}

@@ -109,3 +109,12 @@ TEST_CASE("a watchdog meant for another process is ignored", "[sd_notify]") {
   SdNotifier::unset_environment();
   CHECK_FALSE(sd.watchdog_interval_ms());
 }
+
+TEST_CASE("the notifier hands its service-manager variables to a re-executed image",
+          "[service][reexec]") {
+  CHECK(SdNotifier("", std::nullopt).environment().empty());
+  CHECK(SdNotifier("/run/systemd/notify", 30'000'000).environment() ==
+        std::vector<std::string>{"NOTIFY_SOCKET=/run/systemd/notify", "WATCHDOG_USEC=30000000"});
+  CHECK(SdNotifier("@abstract", std::nullopt).environment() ==
+        std::vector<std::string>{"NOTIFY_SOCKET=@abstract"});
+}
