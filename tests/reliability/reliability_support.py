@@ -23,7 +23,8 @@ SOAK = os.environ.get("OPSD_SOAK", "") not in ("", "0")
 
 
 class FakeBotApi:
-    """A Telegram Bot API stand-in on 127.0.0.1: records every sendMessage it accepts.
+    """A Telegram Bot API stand-in on 127.0.0.1: records every sendMessage it accepts (and
+    the editMessageText of live cards, in `edits`).
 
     `mode` selects the reply: "ok" (200 ok:true), "500" (transient), "429" (retry_after 1),
     "403" (permanent). `tag` is stored with each accepted message (the tests put the opsd
@@ -34,6 +35,7 @@ class FakeBotApi:
         self.lock = threading.Lock()
         self.received = []  # dicts: text, chat_id, silent, path, tag
         self.rejected = []  # bodies refused with 400 (not UTF-8 JSON with a text)
+        self.edits = []  # editMessageText bodies accepted (live cards)
         self.mode = "ok"
         self.tag = None
         self.next_id = 1
@@ -65,6 +67,10 @@ class FakeBotApi:
                                              "path": self.path, "tag": api.tag})
                         reply = {"ok": True, "result": {"message_id": api.next_id}}
                         api.next_id += 1
+                        code = 200
+                    elif mode == "ok" and self.path.endswith("/editMessageText"):
+                        api.edits.append(req)
+                        reply = {"ok": True, "result": {"message_id": req.get("message_id")}}
                         code = 200
                     elif mode == "429":
                         code, reply = 429, {"ok": False, "error_code": 429,
