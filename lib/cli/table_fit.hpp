@@ -18,8 +18,8 @@ struct FitStep {
 
 // Per column: its width (cells wider are cut to it) and whether it is shown at all.
 struct TableFit {
-  std::vector<std::size_t> width;
-  std::vector<bool> shown;
+  std::vector<std::size_t> width{};
+  std::vector<bool> shown{};
 };
 
 // `natural`: each column's widest cell; `gap`: spaces between two shown columns; `max_width`:

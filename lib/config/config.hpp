@@ -38,9 +38,9 @@ struct QuietHours {
 // (engine/progress_rate.hpp). Either `done` and `total`, or `percent` (0-100); all "" = the
 // usual names (done/total, processed/total, percent, ...). A key may be a dotted path ("a.b").
 struct ProgressKeys {
-  std::string done;
-  std::string total;
-  std::string percent;
+  std::string done{};
+  std::string total{};
+  std::string percent{};
   bool operator==(const ProgressKeys&) const = default;
 };
 

@@ -66,10 +66,10 @@ struct ReportSection {
   std::string action_required;  // "- ACTION REQUIRED" line ("" = omitted)
   std::string autorun;          // "- AUTORUN" line ("" = omitted)
   // For a live card (engine/card_text.hpp); unset = not shown.
-  TimeMs started_at = 0;                  // when the run began (0 = unknown)
-  std::optional<double> progress_ratio;   // 0..1
-  std::optional<double> rate_per_second;  // progress units per second
-  std::optional<TimeMs> eta_at;           // when it should be done
+  TimeMs started_at = 0;                    // when the run began (0 = unknown)
+  std::optional<double> progress_ratio{};   // 0..1
+  std::optional<double> rate_per_second{};  // progress units per second
+  std::optional<TimeMs> eta_at{};           // when it should be done
 };
 
 // A report to deliver. `alert` messages break quiet hours and ring; routine ones are silent.

@@ -40,8 +40,8 @@ std::string edit_message_body(const std::string& chat_id, const std::string& mes
                               const std::string& text);
 // The request of `d`: its method (sendMessage / editMessageText) and JSON body.
 struct ApiRequest {
-  std::string method;
-  std::string body;
+  std::string method{};
+  std::string body{};
 };
 ApiRequest api_request(const Delivery& d);
 

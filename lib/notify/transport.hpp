@@ -22,14 +22,14 @@ struct SendResult {
   std::int64_t retry_after_seconds = 0;  // for retry_after
   std::string migrate_to_chat_id;        // set when the group moved to a supergroup
   std::string error;                     // human-readable reason; never contains the token
-  std::string message_id;  // delivered new message: the id Telegram gave it ("" = not known)
-  bool edit_gone = false;  // permanent: the message to edit was deleted or can't be edited
+  std::string message_id{};  // delivered new message: the id Telegram gave it ("" = not known)
+  bool edit_gone = false;    // permanent: the message to edit was deleted or can't be edited
 };
 
 // One request to Telegram: a new message, or a new text for a message sent before.
 struct Delivery {
-  std::string chat_id;
-  std::string text;
+  std::string chat_id{};
+  std::string text{};
   bool silent = false;           // without sound (a new message only; edits never ring)
   std::string thread_id;         // forum topic (message_thread_id); "" = the chat itself
   std::string edit_message_id;   // "" = send a new message; else edit this one's text

@@ -14,11 +14,11 @@ namespace opsd {
 
 // How the config file fared the last time opsd read it (at start, a reload or after an edit).
 struct ConfigHealth {
-  std::string path;                 // the config file
+  std::string path{};               // the config file
   bool ok = true;                   // it loaded; else `errors` say why
   std::vector<std::string> errors;  // "error: jobs[0].kind: ..." (one per error, with its path)
   std::string running = "file";     // "file" | "last-good" | "none": what opsd runs now
-  std::string last_good;            // the copy of the last good config
+  std::string last_good{};          // the copy of the last good config
 };
 
 struct DaemonInfo {

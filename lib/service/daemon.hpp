@@ -26,8 +26,8 @@ struct DaemonOptions {
   bool watch_config = true;  // off with --no-watch-config: edits apply only on 'opsctl reload'
   // `opsctl reexec` / SIGUSR2 (docs/processes.md): the command line to execve() again and the
   // binary on disk to run it from (resolve_own_binary); "" binary: reexec refused.
-  std::vector<std::string> argv;
-  std::string binary;
+  std::vector<std::string> argv{};
+  std::string binary{};
 };
 
 // The binary opsd was started from, resolved now (later an upgrade may replace or delete it):

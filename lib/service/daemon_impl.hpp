@@ -111,9 +111,9 @@ class Daemon {
 
   // --- the config file: loading, reload, the last good copy, the watch (daemon_config.cpp) ---
   struct ConfigRead {
-    std::optional<Config> config;     // set when it loaded
-    std::vector<std::string> errors;  // formatted diagnostics when it did not
-    std::optional<std::string> text;  // the bytes read; nullopt when the file could not be read
+    std::optional<Config> config;       // set when it loaded
+    std::vector<std::string> errors;    // formatted diagnostics when it did not
+    std::optional<std::string> text{};  // the bytes read; nullopt when the file could not be read
   };
   ConfigRead read_config();
   // After a crash loop nothing starts by itself: no job is auto-resumed in this run.

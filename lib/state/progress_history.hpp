@@ -24,9 +24,9 @@ struct ProgressSample {
 
 // What the recent readings give. Every field is nullopt when unknown.
 struct ProgressEstimate {
-  std::optional<double> ratio;            // done / total of the newest reading, within [0, 1]
-  std::optional<double> rate_per_second;  // `done` units per second over the recent window
-  std::optional<TimeMs> eta;              // when done reaches total at that rate (wall clock)
+  std::optional<double> ratio;              // done / total of the newest reading, within [0, 1]
+  std::optional<double> rate_per_second{};  // `done` units per second over the recent window
+  std::optional<TimeMs> eta;                // when done reaches total at that rate (wall clock)
 
   bool operator==(const ProgressEstimate&) const = default;
 };

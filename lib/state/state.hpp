@@ -171,17 +171,17 @@ struct OutboxItem {
   // Held until then (0 = not held): a group window (notify.groupWaitSeconds) or a card's edit
   // interval (notify.cardEditSeconds). Persisted as `notBefore`; absent in older files.
   TimeMs not_before = 0;
-  bool group = false;       // more sections may join it until not_before (`group`)
-  std::string card;         // the live card it updates (its job id; "" = a plain message)
-  std::string message_id;   // the card's message to edit ("" = send a new card) (`messageId`)
-  bool card_final = false;  // the card's last text: once delivered the card is closed
+  bool group = false;        // more sections may join it until not_before (`group`)
+  std::string card{};        // the live card it updates (its job id; "" = a plain message)
+  std::string message_id{};  // the card's message to edit ("" = send a new card) (`messageId`)
+  bool card_final = false;   // the card's last text: once delivered the card is closed
 };
 
 // A live card (one Telegram message per job that is edited, docs/notifications.md).
 struct CardRecord {
-  std::string chat;        // where it was sent
-  std::string message_id;  // Telegram's message id
-  TimeMs last_at = 0;      // last delivered send or edit (the edit interval counts from it)
+  std::string chat;          // where it was sent
+  std::string message_id{};  // Telegram's message id
+  TimeMs last_at = 0;        // last delivered send or edit (the edit interval counts from it)
 
   bool operator==(const CardRecord&) const = default;
 };

@@ -107,8 +107,16 @@ TEST_CASE("queue, approvals and write chains keep their waits", "[clock_step]") 
 
 TEST_CASE("outbox waits keep their length", "[clock_step]") {
   OutboxState o;
-  o.items.push_back(OutboxItem{1, "t", true, "", kT, 3, kT + 4000, "e"});
-  o.items.push_back(OutboxItem{2, "u", false, "", kT + 1, 0, 0, ""});
+  OutboxItem a;
+  a.seq = 1;
+  a.created_at = kT;
+  a.attempts = 3;
+  a.next_attempt_at = kT + 4000;
+  OutboxItem b;
+  b.seq = 2;
+  b.created_at = kT + 1;
+  o.items.push_back(a);
+  o.items.push_back(b);
   shift_durations(o, kD);
   CHECK(o.items[0].created_at == kT + kD);
   CHECK(o.items[0].next_attempt_at == kT + 4000 + kD);
