@@ -69,9 +69,18 @@ inline bool gone_within(long pid, std::chrono::milliseconds limit) {
 }
 
 // True when this process has no child left to reap (no zombies, no stragglers).
+// True once this process has no children left, waiting up to 20 s: a job's log relay (this
+// test binary in relay mode, slow under ASan) ends shortly after its job. Exited ones are reaped.
 inline bool no_children_left() {
-  int status = 0;
-  return ::waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(-1, &status, WNOHANG);
+    if (r == -1 && errno == ECHILD) return true;
+    if (r > 0) continue;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace process_test
