@@ -31,10 +31,10 @@ namespace asio = boost::asio;
 struct ChildSupervisor::State {
   explicit State(asio::any_io_executor executor) : ex(executor), grace_timer(executor) {}
 
-  // Runs the pending terminate_all callbacks once no owned child is left and either SIGKILL
-  // was sent or no process of the signalled groups remains.
+  // Runs the pending terminate_all callbacks once no owned child is left, every exit has
+  // been reported, and either SIGKILL was sent or no process of the signalled groups remains.
   void maybe_finish_terminate() {
-    if (terminate_done.empty() || !children.empty()) return;
+    if (terminate_done.empty() || !children.empty() || exits_unreported > 0) return;
     if (!killed) {
       for (auto pgid : terminating_groups) {
         if (::kill(static_cast<pid_t>(-pgid), 0) == 0) return;
@@ -50,6 +50,7 @@ struct ChildSupervisor::State {
   std::map<std::string, std::int64_t> children;   // job id -> pid (== pgid)
   std::map<std::string, ProcessIdentity> relays;  // job id -> its log relay, while owned
   bool closed = false;                            // supervisor destroyed: no more callbacks
+  std::size_t exits_unreported = 0;  // children gone whose on_exit waits for their output
   std::vector<std::function<void()>> terminate_done;
   std::vector<std::int64_t> terminating_groups;
   bool killed = false;
@@ -130,8 +131,10 @@ asio::awaitable<void> watch_exit(std::shared_ptr<State> st, std::string job_id, 
   if (!code)
     spdlog::warn("job {}: waiting for pid {} failed: {}", job_id, pid, code.error().message);
   forget_child(*st, job_id, pid);
+  ++st->exits_unreported;
   co_await await_drain(st, drain);
   if (st->closed) co_return;
+  --st->exits_unreported;
   on_exit(exit_code);
   st->maybe_finish_terminate();
 }
@@ -142,8 +145,10 @@ asio::awaitable<void> watch_adopted(std::shared_ptr<State> st, std::string job_i
                                     std::shared_ptr<Drain> drain) {
   std::optional<int> code = co_await wait_for_adopted_exit(id);
   forget_child(*st, job_id, id.pid);
+  ++st->exits_unreported;
   co_await await_drain(st, drain);
   if (st->closed) co_return;
+  --st->exits_unreported;
   on_exit(code);
   st->maybe_finish_terminate();
 }

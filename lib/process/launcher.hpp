@@ -69,7 +69,8 @@ class ChildSupervisor {
   Status signal_group(const std::string& job_id, int sig);
 
   // SIGTERM to every owned process group; after `grace`, SIGKILL to those groups; done() runs
-  // on the executor once every owned child has exited (early when all exit within grace).
+  // on the executor once every owned child has exited and its on_exit has run (early when all
+  // exit within grace).
   void terminate_all(std::chrono::milliseconds grace, std::function<void()> done);
 
   std::size_t count() const;
