@@ -83,18 +83,23 @@ std::size_t trim_oldest(OutboxState& s, std::size_t keep, Pick pick) {
 
 }  // namespace
 
+OutboxItem outbox_new_item(OutboxState& s, std::string text, TimeMs now) {
+  OutboxItem item;
+  item.seq = s.next_seq++;
+  item.text = std::move(text);
+  item.created_at = now;
+  item.next_attempt_at = now;
+  return item;
+}
+
 OutboxDrops outbox_enqueue(OutboxState& s, const std::string& text, bool alert,
                            const std::string& target, TimeMs now) {
   // Telegram refuses text that is not UTF-8: such a message would be retried or dropped.
   for (std::string& piece : split_message(utf8_valid(text), kTelegramMaxChars)) {
     if (only_whitespace(piece)) continue;
-    OutboxItem item;
-    item.seq = s.next_seq++;
-    item.text = std::move(piece);
+    OutboxItem item = outbox_new_item(s, std::move(piece), now);
     item.alert = alert;
     item.target = target;
-    item.created_at = now;
-    item.next_attempt_at = now;
     s.items.push_back(std::move(item));
   }
   OutboxDrops drops;

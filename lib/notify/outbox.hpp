@@ -45,6 +45,9 @@ struct OutboxDrops {
   std::size_t total() const { return routine + alerts; }
 };
 
+// A new item with the next seq, due at `now` (not yet in s.items): every item is made here.
+OutboxItem outbox_new_item(OutboxState& s, std::string text, TimeMs now);
+
 // Splits `text` (split_message.hpp) and appends one item per piece with increasing seq,
 // due at `now`. Pieces consisting only of whitespace are dropped (Telegram rejects them).
 // `target` "" means the caller resolves the chat at send time. Then trims the outbox to the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "notify/outbox.hpp"
 #include "notify/split_message.hpp"
 #include "util/utf8.hpp"
 
@@ -37,13 +38,9 @@ void outbox_enqueue_card(OutboxState& s, const std::string& key, const std::stri
     p->text = std::move(body);
     p->card_final = final;
   } else {
-    OutboxItem item;
-    item.seq = s.next_seq++;
-    item.text = std::move(body);
+    OutboxItem item = outbox_new_item(s, std::move(body), now);
     item.card = key;
     item.card_final = final;
-    item.created_at = now;
-    item.next_attempt_at = now;
     if (open != s.cards.end()) {
       item.target = open->second.chat;
       item.message_id = open->second.message_id;

@@ -284,9 +284,12 @@ void Daemon::launch_one_shot(const LaunchOneShot& a) {
   spec.kill_on_overflow = false;
   spdlog::info("job {}: running {}{}", id, verify ? "commands.verify" : "one-shot",
                item.empty() ? "" : " (queue " + item + ")");
+  const bool write = job->kind == JobKind::one_shot_write && !verify;
   one_shots_running_.insert(id);
-  runner_->run(std::move(spec), [this, finished, limit, id](const CommandOutput& out) {
+  if (write) writes_running_.insert(id);
+  runner_->run(std::move(spec), [this, finished, limit, id, write](const CommandOutput& out) {
     one_shots_running_.erase(one_shots_running_.find(id));
+    if (write) writes_running_.erase(writes_running_.find(id));
     if (shutting_down_) return;
     finished(one_shot_result(out, limit));
   });

@@ -235,6 +235,7 @@ class Daemon {
   StartDecision start_decision_;  // this run's crash-guard decision
   std::set<std::string> probes_in_flight_;
   std::multiset<std::string> one_shots_running_;  // job ids; a reexec waits for none
+  std::multiset<std::string> writes_running_;     // write jobs' runs (not their verifications)
   bool reexec_pending_ = false;                   // between a reexec's answer and its execve
   std::unique_ptr<asio::steady_timer> reexec_timer_;
   std::unique_ptr<asio::signal_set> reexec_signal_;

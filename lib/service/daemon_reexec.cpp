@@ -24,8 +24,10 @@ namespace opsd {
 namespace {
 
 constexpr auto kPreflightTimeout = std::chrono::seconds(10);
-// How long the exec waits for in-flight probes and one-shots before giving up.
+// How long the exec waits for in-flight probes and one-shots before giving up; also how long
+// a reexec request waits for running read-only one-shots to end before it is refused.
 constexpr auto kQuietWait = std::chrono::seconds(8);
+constexpr auto kOneShotPoll = std::chrono::milliseconds(100);
 // Between the answer and the execve: the reply is written by then (it is one short line on a
 // local socket); the client tells the new image apart by its startedAt.
 constexpr auto kReplyGrace = std::chrono::milliseconds(200);
@@ -67,11 +69,33 @@ std::string resolve_own_binary(const char* argv0) {
 
 asio::awaitable<ParsedResponse> Daemon::handle_reexec() {
   if (reexec_pending_) co_return refuse("a reexec is already in progress");
-  if (!one_shots_running_.empty())
-    co_return refuse("one-shot job " + *one_shots_running_.begin() +
+  if (!writes_running_.empty())
+    co_return refuse("write job " + *writes_running_.begin() +
                      " is running (a write job is never re-run); try again when it has ended");
   if (opts_.binary.empty()) co_return refuse("the binary opsd was started from is unknown");
   reexec_pending_ = true;
+  // A read-only one-shot that ends soon is waited for: its result is recorded by this image.
+  const auto asked = std::chrono::steady_clock::now();
+  asio::steady_timer poll(io_);
+  while (!one_shots_running_.empty() && writes_running_.empty() && !shutting_down_ &&
+         std::chrono::steady_clock::now() - asked < kQuietWait) {
+    poll.expires_after(kOneShotPoll);
+    (void)co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (shutting_down_) {
+    reexec_pending_ = false;
+    co_return refuse("opsd is stopping");
+  }
+  if (!one_shots_running_.empty()) {
+    reexec_pending_ = false;
+    const bool write = !writes_running_.empty();
+    const std::string id = write ? *writes_running_.begin() : *one_shots_running_.begin();
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(kQuietWait).count();
+    co_return refuse(fmt::format(
+        "{} job {} is still running after {} s (a one-shot is not carried over and a write job "
+        "is never re-run); try again when it has ended",
+        write ? "write" : "one-shot", id, waited));
+  }
   RunSpec spec;
   spec.argv = {opts_.binary,          kReexecCheckFlag, "--state-dir",
                opts_.paths.state_dir, "--config-file",  opts_.paths.config_file};

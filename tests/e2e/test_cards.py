@@ -11,7 +11,7 @@ import unittest
 
 import fake_bot_api
 from opsd_harness import write_script
-from test_notify import CHAT, NotifyTestCase, openclaw_json
+from notify_support import CHAT, NotifyTestCase, openclaw_json
 
 # Prints the JSON in status.json beside it: the test moves the job by rewriting that file.
 STATUS = """#!/usr/bin/env python3

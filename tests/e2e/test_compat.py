@@ -8,7 +8,7 @@ import time
 import unittest
 
 from opsd_harness import OPSCTL, Opsd, write_script
-from test_notify import NotifyTestCase, openclaw_json, texts
+from notify_support import NotifyTestCase, openclaw_json, texts
 
 # Prints the JSON in status.json beside it (the test writes it).
 STATUS_FROM_FILE = """#!/bin/sh

@@ -10,7 +10,7 @@ import unittest
 
 from opsd_harness import write_script
 from test_cards import CardTestCase, Job, cards
-from test_notify import ALERT_TEXT, CHAT, alert_job, openclaw_json, path_without_openclaw
+from notify_support import ALERT_TEXT, CHAT, alert_job, openclaw_json, path_without_openclaw
 
 # An `openclaw` stand-in: appends its argv as one JSON line to argv.jsonl beside it; a send
 # prints what `openclaw message send --json` prints, with messageId 55.

@@ -11,7 +11,7 @@ import unittest
 import opsd_harness
 from opsd_harness import Opsd, pid_alive
 from test_adoption import JOBS, assert_no_gap, log_numbers, start_tickers, ticker_job
-from test_service import NotifyListener
+from service_support import NotifyListener
 
 
 class Reexec(unittest.TestCase):
@@ -93,22 +93,40 @@ class Reexec(unittest.TestCase):
             listener.close()
             o.close()
 
-    def test_refused_while_a_one_shot_runs(self):
+    def one_shot(self, o, script):
+        o.write_config([{"id": "slow", "kind": "one_shot_read", "risk": "read_only",
+                         "cwd": o.work, "commands": {"run": ["sh", "-c", script]}}])
+        o.start()
+
+    def test_a_one_shot_ending_soon_is_waited_for_and_its_result_kept(self):
+        o = Opsd([])
+        try:
+            started = os.path.join(o.work, "started")
+            self.one_shot(o, "touch %s; sleep 2; echo finished-before-reexec" % started)
+            self.assertEqual(o.ctl("run", "slow").returncode, 0)
+            o.wait_for(lambda: os.path.exists(started), what="the one-shot running")
+            r = o.ctl("reexec")
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            job = o.status()["jobs"][0]
+            self.assertEqual(job["lastRun"]["exitCode"], 0, job)
+            self.assertIn("finished-before-reexec", job["lastRun"]["outputTail"])
+            self.assertIn(" replaced opsd ", o.stderr())
+        finally:
+            o.close()
+
+    def test_refused_while_a_one_shot_runs_on(self):
         o = Opsd([])
         try:
             gate = os.path.join(o.work, "gate")
             started = os.path.join(o.work, "started")
-            o.write_config([{"id": "slow", "kind": "one_shot_read", "risk": "read_only",
-                             "cwd": o.work, "commands": {"run": [
-                                 "sh", "-c", "touch %s; while [ ! -e %s ]; do sleep 0.05; done"
-                                 % (started, gate)]}}])
-            o.start()
+            self.one_shot(o, "touch %s; while [ ! -e %s ]; do sleep 0.05; done" % (started, gate))
             self.assertEqual(o.ctl("run", "slow").returncode, 0)
             o.wait_for(lambda: os.path.exists(started), what="the one-shot running")
-            r = o.ctl("reexec")
+            r = o.ctl("reexec")  # waits up to 8 s for the one-shot, then refuses
             self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-            self.assertIn("one-shot job slow is running", r.stderr)
+            self.assertIn("one-shot job slow is still running after 8 s", r.stderr)
             self.assertIn("never re-run", r.stderr)
+            self.assertNotIn(" replaced opsd ", o.stderr())
             with open(gate, "w"):
                 pass
             o.wait_for(lambda: o.ctl("reexec").returncode == 0, timeout=30,

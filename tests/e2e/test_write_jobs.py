@@ -1,110 +1,15 @@
 """Write jobs end to end (docs/write-jobs.md): explicit approval, the verification chain, the audit log.
-
-Every write command appends a line to a marker file in the test's work dir, so "nothing ran"
-and "ran exactly once" are facts on disk, not log lines.
+What a restart of opsd does to a write in flight is in test_write_restart.py.
 """
 import json
 import os
-import signal
 import subprocess
 import tempfile
 import time
 import unittest
 
-from opsd_harness import OPSCTL, Opsd, SCAN_SCRIPT, write_script
-
-ISO = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"
-
-
-def append_cmd(marker, echo):
-    """argv that appends a line to `marker` (relative to the job's cwd) and prints `echo`."""
-    return ["sh", "-c", "echo ran >> %s; echo %s" % (marker, echo)]
-
-
-def write_job(job_id="w", risk="write_local", verify_job="v", approval=None, run=None,
-              verify=True, after=None):
-    job = {"id": job_id, "kind": "one_shot_write", "risk": risk, "enabled": True,
-           "commands": {"run": run or append_cmd(job_id + ".marker", "WRITE_DONE")},
-           "after": after or [{"jobId": verify_job, "when": "success"}]}
-    if verify:
-        job["commands"]["verify"] = append_cmd(job_id + ".verify-cmd.marker", "VERIFY_CMD_OK")
-    if approval is not None:
-        job["approval"] = approval
-    return job
-
-
-def read_job(job_id="v", after=None, run=None):
-    job = {"id": job_id, "kind": "one_shot_read", "risk": "read_only", "enabled": True,
-           "commands": {"run": run or append_cmd(job_id + ".marker", "READ_OK")}}
-    if after:
-        job["after"] = after
-    return job
-
-
-class WriteJobCase(unittest.TestCase):
-    """One daemon per test, jobs' cwd = the work dir."""
-
-    jobs = None  # list of job dicts, or a function of the Opsd
-
-    def setUp(self):
-        self.o = Opsd([])
-        self.o.write_config(self.with_cwd(self.make_jobs()))
-        self.o.start()
-
-    def tearDown(self):
-        self.o.close()
-
-    def make_jobs(self):
-        return [write_job(), read_job()]
-
-    def with_cwd(self, jobs):
-        for j in jobs:
-            j.setdefault("cwd", self.o.work)
-        return jobs
-
-    # --- observation helpers ---------------------------------------------------------
-    def marker(self, name):
-        return os.path.join(self.o.work, name + ".marker")
-
-    def lines(self, name):
-        try:
-            with open(self.marker(name)) as f:
-                return f.read().splitlines()
-        except FileNotFoundError:
-            return []
-
-    def audit(self):
-        path = os.path.join(self.o.state_dir, "net", "state", "audit.jsonl")
-        try:
-            with open(path) as f:
-                return [json.loads(l) for l in f if l.strip()]
-        except FileNotFoundError:
-            return []
-
-    def events(self, event, job="w"):
-        return [e for e in self.audit() if e.get("event") == event and e.get("job") == job]
-
-    def wait_event(self, event, job="w", count=1, **match):
-        def found():
-            hits = [e for e in self.events(event, job)
-                    if all(e.get(k) == v for k, v in match.items())]
-            return hits if len(hits) >= count else None
-        return self.o.wait_for(found, what="audit %s %s %r" % (event, job, match))
-
-    def approvals(self):
-        return self.o.status()["approvals"]
-
-    def assert_refused(self, r, why=None):
-        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        self.assertIn("ACTION REQUIRED: approve with 'opsctl approve w'", r.stderr)
-        if why:
-            self.assertIn(why, r.stderr)
-
-    def assert_common_fields(self, e):
-        self.assertRegex(e["at"], ISO)
-        self.assertEqual(e["uid"], os.getuid())
-        self.assertEqual(e["job"], "w")
-        self.assertRegex(e["fingerprint"], r"^[0-9a-f]{64}$")
+from opsd_harness import OPSCTL, SCAN_SCRIPT, write_script
+from write_support import ISO, WriteJobCase, append_cmd, read_job, write_job
 
 
 class RefusedWithoutApproval(WriteJobCase):
@@ -283,91 +188,6 @@ class FailedWrite(WriteJobCase):
                                           if m["alert"] and "❌ write failed (exit=3)" in m["text"]],
                                  what="write failed alert")
         self.assertIn("check", alerts[0]["text"])
-
-
-class RestartDuringVerification(WriteJobCase):
-    """opsd stops (SIGTERM) or dies (SIGKILL) while the write's verifications are pending."""
-
-    def make_jobs(self):
-        slow_verify = ["sh", "-c", "echo ran >> w.verify-cmd.marker; sleep 3; echo VERIFY_CMD_OK"]
-        w = write_job(after=[{"jobId": "v", "when": "success", "delaySeconds": 3}])
-        w["commands"]["verify"] = slow_verify
-        return [w, read_job()]
-
-    def saved_chains(self):
-        with open(self.o.state_file) as f:
-            return json.load(f).get("writeChains")
-
-    def restart_while_verification_pends(self, sig):
-        self.assertEqual(self.o.ctl("approve", "w").returncode, 0)
-        self.assertEqual(self.o.ctl("run", "w").returncode, 0)
-        self.wait_event("write_exit", exitCode=0)
-        # The ended write is on disk (persistence is coalesced: wait before a SIGKILL).
-        self.o.wait_for(lambda: (self.saved_chains() or [{}])[0].get("writeExit") == 0,
-                        what="chain with the write's exit in the state file")
-        self.o.stop(sig)
-        self.assertEqual(self.events("chain"), [])
-        [chain] = self.saved_chains()
-        self.assertEqual(chain["jobId"], "w")
-        self.assertEqual(chain["uid"], os.getuid())
-        pending = {v["name"]: v for v in chain["verifications"] if v["exitCode"] is None}
-        self.assertIn("commands.verify", pending)
-
-        self.o.start()
-        chain = self.wait_event("chain")
-        self.assertEqual(chain[0]["note"], "verified")
-        self.assertEqual(chain[0]["uid"], os.getuid())
-        verified = self.o.wait_for(
-            lambda: [m for m in self.o.messages() if "✅ verified" in m["text"]],
-            what="verified report")
-        self.assertEqual(len(verified), 1, verified)
-        self.assertIn("✅ verified (v, commands.verify)", verified[0]["text"])
-        self.assertFalse(verified[0]["alert"])
-        self.assertFalse([m for m in self.o.messages() if "outcome unknown" in m["text"]])
-        self.assertEqual(self.lines("w"), ["ran"])  # the write ran once, before the restart
-        self.assertEqual(self.lines("v"), ["ran"])
-        verifies = [e for e in self.events("verify") if e["note"] == "verified"]
-        self.assertEqual(sorted(e["verification"] for e in verifies), ["commands.verify", "v"])
-        self.assertEqual(len(self.events("write_run")), 1)
-        self.o.wait_for(lambda: self.saved_chains() == [], what="settled chain leaves the state")
-
-    def test_sigterm_while_verification_pends_then_chain_is_verified_once(self):
-        self.restart_while_verification_pends(signal.SIGTERM)
-
-    def test_sigkill_while_verification_pends_then_chain_is_verified_once(self):
-        self.restart_while_verification_pends(signal.SIGKILL)
-
-
-class RestartWhileWriteRuns(WriteJobCase):
-    def make_jobs(self):
-        # The write records its pid (the harness kills it at the end) and keeps running.
-        slow = ["sh", "-c", "echo $$ > w.pid; echo ran >> w.marker; exec sleep 30"]
-        return [write_job(run=slow), read_job()]
-
-    def test_write_killed_with_opsd_is_alerted_unknown_verified_and_never_rerun(self):
-        self.assertEqual(self.o.ctl("approve", "w").returncode, 0)
-        self.assertEqual(self.o.ctl("run", "w").returncode, 0)
-        self.o.wait_for(lambda: self.lines("w") == ["ran"], what="the write started")
-        self.o.stop(signal.SIGKILL)
-        self.o.start()
-        alert = self.o.wait_for(lambda: [m for m in self.o.messages()
-                                         if m["alert"] and "write outcome unknown" in m["text"]],
-                                what="unknown-outcome alert")
-        self.assertIn("ACTION REQUIRED", alert[0]["text"])
-        self.assertIn("opsd restarted while the write ran", alert[0]["text"])
-        chain = self.wait_event("chain")
-        self.assertEqual(chain[0]["note"], "write_outcome_unknown")
-        self.assertEqual(chain[0]["exitCode"], -1)
-        exits = self.events("write_exit")
-        self.assertEqual([e["exitCode"] for e in exits], [-1])
-        self.assertIn("outcome is unknown", exits[0]["note"])
-        # Its verifications ran after the restart; the write itself did not run again.
-        self.assertEqual(self.lines("v"), ["ran"])
-        self.assertEqual(self.lines("w.verify-cmd"), ["ran"])
-        self.assertEqual(self.lines("w"), ["ran"])
-        self.assertEqual(len(self.events("write_run")), 1)
-        r = self.o.ctl("run", "w")
-        self.assert_refused(r, "already used")
 
 
 class ValidateConfigWrites(unittest.TestCase):

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "notify/outbox_cards.hpp"
+
 using opsd::OutboxOutcome;
 using opsd::OutboxState;
 using opsd::SendResult;
@@ -43,6 +45,21 @@ TEST_CASE("outbox: enqueue assigns increasing seq and splits long texts", "[outb
   CHECK(s.items[2].target == "42");
   CHECK(s.items[2].next_attempt_at == kNow + 5);
   CHECK(s.items[0].created_at == kNow);
+}
+
+TEST_CASE("outbox: messages and card updates draw seq from one counter", "[outbox]") {
+  OutboxState s;
+  opsd::outbox_enqueue(s, "alert", true, "42", kNow);
+  opsd::outbox_enqueue_card(s, "card:scan", "scan 10%", false, kNow + 1, 10'000);
+  opsd::outbox_enqueue(s, "report", false, "42", kNow + 2);
+  REQUIRE(s.items.size() == 3);
+  CHECK(s.items[0].seq == 1);
+  CHECK(s.items[1].seq == 2);
+  CHECK(s.items[1].card == "card:scan");
+  CHECK(s.items[1].created_at == kNow + 1);
+  CHECK(s.items[1].next_attempt_at == kNow + 1);
+  CHECK(s.items[2].seq == 3);
+  CHECK(s.next_seq == 4);
 }
 
 TEST_CASE("outbox: whitespace-only pieces and empty texts are not queued", "[outbox]") {
