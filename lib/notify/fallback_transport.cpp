@@ -32,22 +32,27 @@ void FallbackTransport::deliver(const Delivery& d, std::function<void(SendResult
     boost::asio::post(ex_, [r = std::move(r), done = std::move(done)]() mutable { done(r); });
     return;
   }
-  if (!primary_) {
-    fallback_->deliver(d, std::move(done));
+  Transport* first = primary_.get();
+  Transport* second = fallback_.get();
+  // An edit (a live card, every notify.cardEditSeconds) tries the Bot API first: each CLI call
+  // starts Node, seconds of CPU. One bot, one chat: the CLI's message ids are the Bot API's.
+  if (!d.edit_message_id.empty() && second && second->can_edit()) std::swap(first, second);
+  if (!first) {
+    second->deliver(d, std::move(done));
     return;
   }
-  primary_->deliver(d, [this, d, done = std::move(done)](SendResult first) mutable {
-    if (first.kind == SendResult::Kind::delivered || !fallback_) {
-      done(std::move(first));
+  first->deliver(d, [second, d, done = std::move(done)](SendResult tried) mutable {
+    if (tried.kind == SendResult::Kind::delivered || !second) {
+      done(std::move(tried));
       return;
     }
-    fallback_->deliver(d, [first_error = std::move(first.error),
-                           done = std::move(done)](SendResult second) mutable {
-      if (second.kind != SendResult::Kind::delivered && !first_error.empty()) {
-        second.error = first_error + "; then " + second.error;
-      }
-      done(std::move(second));
-    });
+    second->deliver(
+        d, [first_error = std::move(tried.error), done = std::move(done)](SendResult r) mutable {
+          if (r.kind != SendResult::Kind::delivered && !first_error.empty()) {
+            r.error = first_error + "; then " + r.error;
+          }
+          done(std::move(r));
+        });
   });
 }
 

@@ -1,5 +1,5 @@
 // Tries the OpenClaw CLI first and falls back to the Bot API (docs/notifications.md: also when the
-// binary exists but fails, not only when it is missing).
+// binary exists but fails, not only when it is missing); edits of live cards the other way round.
 #pragma once
 
 #include <memory>
@@ -22,7 +22,9 @@ class FallbackTransport : public Transport {
   // The transports must outlive pending sends.
   void send(const std::string& chat_id, const std::string& text, bool silent,
             std::function<void(SendResult)> done) override;
-  // The same for a send or an edit; an edit fails over like a send (one bot, one chat).
+  // The same for a send or an edit. An edit goes the other way round when the fallback can
+  // edit (the Bot API, whose HTTPS call is cheap; the CLI starts Node for each call), and
+  // fails over to the primary like a send (one bot, one chat).
   void deliver(const Delivery& d, std::function<void(SendResult)> done) override;
   bool can_edit() const override;
 

@@ -1,7 +1,8 @@
 """Grouping and routing of messages through the real opsd (docs/notifications.md): sections
 raised within notify.groupWaitSeconds go out as one message; notify.threadId and
 notify.alerts.{target,threadId} reach the Bot API request bodies; routine messages through the
-openclaw CLI carry --silent and cards are sent with --json and edited with `message edit`.
+openclaw CLI carry --silent and cards are sent with --json and edited with `message edit`, or
+through the Bot API when opsd has the bot token.
 """
 import json
 import os
@@ -10,7 +11,8 @@ import unittest
 
 from opsd_harness import write_script
 from test_cards import CardTestCase, Job, cards
-from notify_support import ALERT_TEXT, CHAT, alert_job, openclaw_json, path_without_openclaw
+from notify_support import (ALERT_TEXT, CHAT, TOKEN, alert_job, openclaw_json,
+                            path_without_openclaw)
 
 # An `openclaw` stand-in: appends its argv as one JSON line to argv.jsonl beside it; a send
 # prints what `openclaw message send --json` prints, with messageId 55.
@@ -96,9 +98,9 @@ class CliRouting(CardTestCase):
         except OSError:
             return []
 
-    def test_cli_cards_are_silent_sent_with_json_and_edited_alerts_ring(self):
+    def start_cli_cards(self, token):
         api = self.start_api()
-        o = self.make_opsd(openclaw_json(api.url), jobs=[], start=False)
+        o = self.make_opsd(openclaw_json(api.url, token=token), jobs=[], start=False)
         bindir = os.path.join(o.dir, "bin")
         os.makedirs(bindir)
         write_script(os.path.join(bindir, "openclaw"), FAKE_OPENCLAW_JSON)
@@ -114,6 +116,11 @@ class CliRouting(CardTestCase):
         for flag in ("--silent", "--json"):
             self.assertIn(flag, send)
         self.assertEqual(send[send.index("--thread-id") + 1], "7")
+        return api, o, bindir, job
+
+    def test_cli_cards_are_silent_sent_with_json_and_edited_alerts_ring(self):
+        # No bot token: the CLI is the only way, for edits too.
+        api, o, bindir, job = self.start_cli_cards(token=None)
         job.set(done=9)
         o.wait_for(lambda: [a for a in self.argv_calls(bindir) if a[1] == "edit"],
                    timeout=30, what="the card edited through the CLI")
@@ -128,6 +135,22 @@ class CliRouting(CardTestCase):
         self.assertNotIn("--silent", alert)
         self.assertEqual(api.requests(), [])
 
+    def test_with_a_bot_token_cli_cards_are_edited_through_the_bot_api(self):
+        # Each CLI call starts Node: edits, every cardEditSeconds, take the HTTPS way.
+        api, o, bindir, job = self.start_cli_cards(token=TOKEN)
+        edited = {"ok": True, "result": {"message_id": 55, "date": 1, "text": "card"}}
+        api.script_edits(*[(200, edited)] * 20)
+        job.set(done=9)
+        edits = o.wait_for(lambda: [r for r in api.requests("editMessageText")
+                                    if "done=9" in r["body"]["text"]],
+                           timeout=30, what="the card edited through the Bot API")
+        self.assertEqual(edits[0]["body"]["message_id"], 55)
+        self.assertEqual(str(edits[0]["body"]["chat_id"]), CHAT)
+        self.assertEqual([a for a in self.argv_calls(bindir) if a[1] == "edit"], [])
+        self.assertEqual(api.requests("sendMessage"), [])  # the card itself went through the CLI
+        self.run_alert(o)
+        o.wait_for(lambda: [a for a in self.argv_calls(bindir)
+                            if ALERT_TEXT in a[a.index("--message") + 1]], what="the alert")
 
 if __name__ == "__main__":
     unittest.main()
