@@ -14,6 +14,7 @@ import time
 import unittest
 
 from opsd_harness import Opsd
+from test_cards import Job
 from openclaw_gateway import LoopbackBotApi, OpenclawGateway, find_openclaw
 
 OPENCLAW = find_openclaw()
@@ -158,14 +159,10 @@ class RealOpenclaw(unittest.TestCase):
         body = self.api.wait_call("sendMessage", lambda b: b.get("text", "").startswith("esc"))
         self.assertEqual(body["body"]["text"], "esc\n- state: running\n*e* &amp;")
 
-    def test_opsd_sends_an_alert_through_the_real_cli(self):
+    def opsd_through_cli(self, jobs_of, **notify):
         o = Opsd([])
         self.addCleanup(o.close)
-        text = "ALERT through the real openclaw"
-        o.write_config([{"id": "check", "kind": "one_shot_read", "risk": "read_only",
-                         "enabled": True, "cwd": o.work,
-                         "commands": {"run": ["sh", "-c", "echo '%s'" % text]}}],
-                       notify={"target": CHAT})
+        o.write_config(jobs_of(o), notify=dict({"target": CHAT}, **notify))
         # The CLI finds the gateway's openclaw.json through OPENCLAW_STATE_DIR. opsd has its own
         # state dir (--state-dir) without openclaw.json, so it has no bot token and no Bot API
         # fallback: whatever reaches the loopback Bot API came through the real CLI.
@@ -174,6 +171,30 @@ class RealOpenclaw(unittest.TestCase):
         o.env.update({k: self.gateway.env[k] for k in ("OPENCLAW_STATE_DIR", "HOME")})
         o.env["PATH"] = os.path.dirname(OPENCLAW) + ":" + o.env.get("PATH", "")
         o.start(print_only=False)
+        return o
+
+    def test_opsd_card_is_sent_and_edited_through_the_real_cli(self):
+        job = []
+        o = self.opsd_through_cli(lambda o: [job.append(Job(o.work)) or job[0].config],
+                                  cardEditSeconds=3, groupWaitSeconds=0)
+        card = self.api.wait_call("sendMessage", lambda b: b.get("text", "").startswith("📋"),
+                                  timeout=CLI_TIMEOUT)
+        self.assertIs(card["body"].get("disable_notification"), True)  # a card is silent
+        message_id = self.api.result_of(card)["message_id"]
+        job[0].set(done=60)
+        edit = self.api.wait_call("editMessageText", lambda b: "60%" in b.get("text", ""),
+                                  timeout=2 * CLI_TIMEOUT)
+        self.assertEqual(str(edit["body"]["message_id"]), str(message_id))
+        self.assertEqual(str(edit["body"]["chat_id"]), CHAT)
+        cards = [q for q in self.api.calls("sendMessage")
+                 if q["body"].get("text", "").startswith("📋")]
+        self.assertEqual(len(cards), 1, "the card was edited, not sent again")
+
+    def test_opsd_sends_an_alert_through_the_real_cli(self):
+        text = "ALERT through the real openclaw"
+        o = self.opsd_through_cli(lambda o: [{
+            "id": "check", "kind": "one_shot_read", "risk": "read_only", "enabled": True,
+            "cwd": o.work, "commands": {"run": ["sh", "-c", "echo '%s'" % text]}}])
         t0 = time.monotonic()
         r = o.ctl("run", "check")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
