@@ -4,7 +4,6 @@ or while its verifications pend. A write is never run twice; its chain is verifi
 import json
 import os
 import signal
-import time
 import unittest
 
 from write_support import WriteJobCase, read_job, write_job
@@ -98,10 +97,9 @@ class RestartWhileWriteRuns(WriteJobCase):
         self.assertEqual(self.o.ctl("approve", "w").returncode, 0)
         self.assertEqual(self.o.ctl("run", "w").returncode, 0)
         self.o.wait_for(lambda: self.lines("w") == ["ran"], what="the write started")
-        t0 = time.monotonic()
         r = self.o.ctl("reexec")
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        self.assertLess(time.monotonic() - t0, 5, "a write is not waited for")
+        # At once: not "still running after 8 s", the answer after waiting for a one-shot.
         self.assertIn("write job w is running (a write job is never re-run)", r.stderr)
         self.assertNotIn(" replaced opsd ", self.o.stderr())
         self.assertEqual(self.lines("w"), ["ran"])
