@@ -41,6 +41,15 @@ def path_without_openclaw():
     return ":".join(dirs)
 
 
+def cli_calls(bindir):
+    """The argv lists a stand-in `openclaw` in `bindir` recorded in argv.jsonl, oldest first."""
+    try:
+        with open(os.path.join(bindir, "argv.jsonl")) as f:
+            return [json.loads(line) for line in f]
+    except OSError:
+        return []
+
+
 def openclaw_json(api_url, token=TOKEN, **telegram):
     tg = {"botToken": token, "allowFrom": ["tg:" + CHAT], "apiRoot": api_url}
     tg.update(telegram)

@@ -4,14 +4,13 @@ notify.alerts.{target,threadId} reach the Bot API request bodies; routine messag
 openclaw CLI carry --silent and cards are sent with --json and edited with `message edit`, or
 through the Bot API when opsd has the bot token.
 """
-import json
 import os
 import signal
 import unittest
 
 from opsd_harness import write_script
 from test_cards import CardTestCase, Job, cards
-from notify_support import (ALERT_TEXT, CHAT, TOKEN, alert_job, openclaw_json,
+from notify_support import (ALERT_TEXT, CHAT, TOKEN, alert_job, cli_calls, openclaw_json,
                             path_without_openclaw)
 
 # An `openclaw` stand-in: appends its argv as one JSON line to argv.jsonl beside it; a send
@@ -91,13 +90,6 @@ class Routing(CardTestCase):
 
 
 class CliRouting(CardTestCase):
-    def argv_calls(self, bindir):
-        try:
-            with open(os.path.join(bindir, "argv.jsonl")) as f:
-                return [json.loads(line) for line in f]
-        except OSError:
-            return []
-
     def start_cli_cards(self, token):
         api = self.start_api()
         o = self.make_opsd(openclaw_json(api.url, token=token), jobs=[], start=False)
@@ -110,8 +102,8 @@ class CliRouting(CardTestCase):
                        notify={"target": CHAT, "threadId": 7, "cardEditSeconds": 3,
                                "groupWaitSeconds": 0})
         o.start(print_only=False)
-        o.wait_for(lambda: self.argv_calls(bindir), what="the card")
-        send = self.argv_calls(bindir)[0]
+        o.wait_for(lambda: cli_calls(bindir), what="the card")
+        send = cli_calls(bindir)[0]
         self.assertEqual(send[:2], ["message", "send"])
         for flag in ("--silent", "--json"):
             self.assertIn(flag, send)
@@ -122,16 +114,16 @@ class CliRouting(CardTestCase):
         # No bot token: the CLI is the only way, for edits too.
         api, o, bindir, job = self.start_cli_cards(token=None)
         job.set(done=9)
-        o.wait_for(lambda: [a for a in self.argv_calls(bindir) if a[1] == "edit"],
+        o.wait_for(lambda: [a for a in cli_calls(bindir) if a[1] == "edit"],
                    timeout=30, what="the card edited through the CLI")
-        edit = [a for a in self.argv_calls(bindir) if a[1] == "edit"][0]
+        edit = [a for a in cli_calls(bindir) if a[1] == "edit"][0]
         self.assertEqual(edit[edit.index("--message-id") + 1], "55")
         self.assertEqual(edit[edit.index("--target") + 1], CHAT)
         self.assertIn("done=9", edit[edit.index("--message") + 1])
         self.run_alert(o)
-        o.wait_for(lambda: [a for a in self.argv_calls(bindir)
+        o.wait_for(lambda: [a for a in cli_calls(bindir)
                             if ALERT_TEXT in a[a.index("--message") + 1]], what="the alert")
-        alert = [a for a in self.argv_calls(bindir) if ALERT_TEXT in a[a.index("--message") + 1]][0]
+        alert = [a for a in cli_calls(bindir) if ALERT_TEXT in a[a.index("--message") + 1]][0]
         self.assertNotIn("--silent", alert)
         self.assertEqual(api.requests(), [])
 
@@ -146,10 +138,10 @@ class CliRouting(CardTestCase):
                            timeout=30, what="the card edited through the Bot API")
         self.assertEqual(edits[0]["body"]["message_id"], 55)
         self.assertEqual(str(edits[0]["body"]["chat_id"]), CHAT)
-        self.assertEqual([a for a in self.argv_calls(bindir) if a[1] == "edit"], [])
+        self.assertEqual([a for a in cli_calls(bindir) if a[1] == "edit"], [])
         self.assertEqual(api.requests("sendMessage"), [])  # the card itself went through the CLI
         self.run_alert(o)
-        o.wait_for(lambda: [a for a in self.argv_calls(bindir)
+        o.wait_for(lambda: [a for a in cli_calls(bindir)
                             if ALERT_TEXT in a[a.index("--message") + 1]], what="the alert")
 
 if __name__ == "__main__":

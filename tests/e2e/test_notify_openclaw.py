@@ -9,7 +9,7 @@ import unittest
 
 from opsd_harness import write_script
 from notify_support import (ALERT_TEXT, CHAT, FAKE_OPENCLAW, TOKEN, NotifyTestCase, alert_job,
-                            openclaw_json, path_without_openclaw)
+                            cli_calls, openclaw_json, path_without_openclaw)
 
 class OpenclawCli(NotifyTestCase):
     def make_cli(self, o, exit_code):
@@ -19,13 +19,6 @@ class OpenclawCli(NotifyTestCase):
         with open(os.path.join(bindir, "exit_code"), "w") as f:
             f.write(str(exit_code))
         return bindir
-
-    def argv_calls(self, bindir):
-        try:
-            with open(os.path.join(bindir, "argv.jsonl")) as f:
-                return [json.loads(line) for line in f]
-        except OSError:
-            return []
 
     def start_with_cli(self, exit_code):
         api = self.start_api()
@@ -38,9 +31,9 @@ class OpenclawCli(NotifyTestCase):
     def test_cli_is_used_when_present_and_the_bot_api_gets_nothing(self):
         api, o, bindir = self.start_with_cli(0)
         self.run_alert(o)
-        o.wait_for(lambda: self.argv_calls(bindir), what="openclaw called")
+        o.wait_for(lambda: cli_calls(bindir), what="openclaw called")
         self.wait_outbox_empty(o)
-        calls = self.argv_calls(bindir)
+        calls = cli_calls(bindir)
         self.assertEqual(len(calls), 1)
         argv = calls[0]
         self.assertEqual(argv[:6], ["message", "send", "--channel", "telegram", "--target", CHAT])
@@ -56,7 +49,7 @@ class OpenclawCli(NotifyTestCase):
         req = api.wait_requests(1)[0]
         self.assertIn(ALERT_TEXT, req["body"]["text"])
         self.wait_outbox_empty(o)
-        self.assertEqual(len(self.argv_calls(bindir)), 1)
+        self.assertEqual(len(cli_calls(bindir)), 1)
         self.assertEqual(len(api.requests()), 1)
 
 
