@@ -1,5 +1,7 @@
 // The daemon shell and its config file (service/daemon_config.cpp): a broken file at start, the
 // last good copy, edits seen by a fake watch. Clock and transports are fakes; files are real.
+#include <sys/stat.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -202,4 +204,33 @@ TEST_CASE("daemon config: a restart on a broken file runs the last good copy", "
   CHECK(second.sent->front().find("last-good-config.json") != std::string::npos);
   // Its notifications go where the last good config says.
   CHECK(second.sent->front().find("Status: ops-jobs config invalid") != std::string::npos);
+}
+
+namespace {
+
+// The state file's inode: a write (temp file, rename) makes a new one.
+ino_t state_inode(const Shell& sh) {
+  struct stat st {};
+  return ::stat(sh.paths.state_file.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+}  // namespace
+
+TEST_CASE("daemon config: an edit that changes no job leaves the state file as it was",
+          "[daemon_config]") {
+  Shell sh(kTwoJobs);
+  REQUIRE(sh.pump_until([&] { return state_inode(sh) != 0; }));
+  const auto settle = sh.clock.now() + 1000;  // past the coalescing delay of any write
+  REQUIRE(sh.pump_until([&] { return sh.clock.now() > settle; }));
+  const ino_t before = state_inode(sh);
+  sh.write(kTwoJobs + "\n\n");  // other bytes, the same jobs: applied, nothing to write
+  sh.touch();
+  const auto after_edit = sh.clock.now() + 1000;
+  REQUIRE(sh.pump_until([&] { return sh.clock.now() > after_edit; }));
+  CHECK(state_inode(sh) == before);
+  std::string changed = kTwoJobs;
+  changed.replace(changed.find(R"(["true"])"), 8, R"(["false"])");
+  sh.write(changed);
+  sh.touch();
+  REQUIRE(sh.pump_until([&] { return state_inode(sh) != before; }));
 }
