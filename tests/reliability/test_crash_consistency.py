@@ -6,8 +6,8 @@ SIGKILLs opsd at a random moment and restarts it, `KILLS` times (30; 150 with OP
 
 Proven after every kill: the state file parses; the last acknowledged start/stop is in it;
 every acknowledged enqueue is in the queue, the outbox or already delivered; at most one
-stale temp file is left. At the end: every acknowledged marker was delivered; a marker was
-delivered twice only across a kill (the at-least-once window: the Bot API accepted the
+stale temp file is left. At the end: every acknowledged marker was delivered; at most one
+message was sent again per kill; a marker was delivered twice only across a kill (the at-least-once window: the Bot API accepted the
 message, and opsd was killed before the state file without it reached the disk), never
 twice by one daemon incarnation.
 
@@ -180,7 +180,14 @@ class CrashConsistency(unittest.TestCase):
         print("\nreliability: %d SIGKILLs survived, %d markers acknowledged, %d delivered, "
               "%d lost, %d delivered twice" % (KILLS, len(acked), len(counts), len(lost), len(dups)))
         self.assertEqual(lost, [], "acknowledged markers never delivered")
-        self.assertLessEqual(len(dups), KILLS)
+        # One send is in flight at a time, so a kill repeats at most one message; that message
+        # may hold several markers (sections raised together are grouped into one message).
+        texts = {}
+        for t in self.api.texts():
+            texts[t] = texts.get(t, 0) + 1
+        repeated_sends = sum(c - 1 for c in texts.values())
+        print("reliability: %d message(s) sent again after a kill" % repeated_sends)
+        self.assertLessEqual(repeated_sends, KILLS)
         # A duplicate is only ever sent by a later incarnation (after the kill), never twice
         # by the same one.
         by_marker = {}
