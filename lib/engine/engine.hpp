@@ -276,6 +276,9 @@ class Engine {
   // `run`: the run's record, for the report's status line (nullopt: from the exit code).
   void finish_read(const Job& job, const QueueItem* item, int exit_code, const std::string& output,
                    TimeMs now, Actions& out, const JobRun* run = nullptr);
+  // A one-shot's failing `run` repeats, under an active mute, the failure before it: its report
+  // is held. Otherwise the job's mute, if any, ends (engine/mute.hpp).
+  bool muted_repeat(const Job& job, const JobRun* run, TimeMs now);
   void audit(std::string event, const Job& job, std::int64_t uid, std::optional<int> exit_code,
              std::string note, TimeMs now);
   // --- write jobs and their verification chains (engine_write.cpp) ---

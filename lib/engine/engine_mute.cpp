@@ -11,10 +11,11 @@ namespace {
 
 std::optional<Refused> mutable_job(const Job* job, const std::string& job_id) {
   if (!job) return unknown_job(job_id);
-  if (job->kind != JobKind::long_running_read)
+  if (job->kind == JobKind::one_shot_write)
     return Refused{Refusal::wrong_kind,
-                   job_id + " is " + std::string(to_string(job->kind)) +
-                       ": mute applies to long_running_read jobs (their reminders and reports)"};
+                   job_id +
+                       " is one_shot_write: a write's reports ask for a person and are never "
+                       "muted (mute applies to long_running_read and one_shot_read jobs)"};
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include "engine/engine.hpp"
 #include "engine/exit_report.hpp"
 #include "engine/job_report.hpp"
+#include "engine/mute.hpp"
 #include "engine/queue.hpp"
 #include "engine/report_text.hpp"
 #include "util/output_tail.hpp"
@@ -182,9 +183,22 @@ Actions Engine::finish_one_shot(const std::string& job_id, const std::string& qu
   return out;
 }
 
+bool Engine::muted_repeat(const Job& job, const JobRun* run, TimeMs now) {
+  JobRuntime& rt = state_.jobs[job.id];
+  if (rt.mute == MuteRecord{}) return false;
+  const JobRun* previous = nullptr;
+  if (run && rt.runs.size() >= 2 && rt.runs.back().number == run->number)
+    previous = &rt.runs[rt.runs.size() - 2];
+  if (rt.mute.active(now) && run && mute_holds_run(*run, previous)) return true;
+  rt.mute = MuteRecord{};  // expired, or something new got through: the mute ends
+  dirty_ = true;
+  return false;
+}
+
 void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
                          const std::string& output, TimeMs now, Actions& out, const JobRun* run) {
   const bool attention = exit_code != 0 || needs_attention(output) || (run && !run->ok);
+  if (!attention) (void)muted_repeat(job, nullptr, now);  // a good run ends a mute
   if (item && finish_chain_item(job, *item, exit_code, output, now, out)) {
     enqueue_after(job, exit_code == 0, now, out);
     return;
@@ -209,7 +223,7 @@ void Engine::finish_read(const Job& job, const QueueItem* item, int exit_code,
       s.state = text(Text::verified_state, locale(), {job.id});
     }
     out.push_back(Notify{std::move(s), attention});
-  } else if (attention) {
+  } else if (attention && !muted_repeat(job, run, now)) {
     ReportSection s = job_section(job);
     s.state = exit_code == 0 ? std::string(text(Text::one_shot_done, locale()))
                              : text(Text::one_shot_failed, locale(), {std::to_string(exit_code)});

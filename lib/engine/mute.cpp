@@ -16,4 +16,10 @@ bool mute_holds(ReportKind kind, std::string_view status_class) {
   return true;
 }
 
+bool mute_holds_run(const JobRun& run, const JobRun* previous) {
+  if (!previous || previous->ok) return false;
+  return run.exit_code == previous->exit_code && run.signal == previous->signal &&
+         run.timed_out == previous->timed_out && run.markers == previous->markers;
+}
+
 }  // namespace opsd

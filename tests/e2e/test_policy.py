@@ -228,6 +228,44 @@ class Mute(unittest.TestCase):
         self.assertIn("--for", r.stderr)
 
 
+class MuteOneShot(unittest.TestCase):
+    """A check that alerts on every run: muted, the same alert is not sent again; a new one is."""
+
+    def test_a_repeated_alert_is_held_and_a_new_one_gets_through(self):
+        o = Opsd([], notify={"locale": "en"})
+        self.addCleanup(o.close)
+        text = os.path.join(o.work, "alert.txt")
+        with open(text, "w") as f:
+            f.write("ALERT disk 91% full\n")
+        o.write_config([{"id": "disk", "kind": "one_shot_read", "risk": "read_only",
+                         "cwd": o.work, "commands": {"run": ["cat", text]}}],
+                       notify={"locale": "en", "groupWaitSeconds": 0})
+        o.start()
+
+        def run_and_wait(n):
+            self.assertEqual(o.ctl("run", "disk").returncode, 0)
+            o.wait_for(lambda: (o.job("disk").get("lastRun") or {}).get("number") == n,
+                       what="run %d recorded" % n)
+
+        def alerts(words):
+            return [m for m in o.messages() if words in m["text"]]
+        run_and_wait(1)
+        o.wait_for(lambda: alerts("91% full"), what="the first alert")
+        r = o.ctl("mute", "disk", "--for", "2h", "--note", "cleaning up")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(o.job("disk")["muted"]["note"], "cleaning up")
+        run_and_wait(2)
+        run_and_wait(3)
+        time.sleep(1)  # a report would have been printed by now
+        self.assertEqual(len(alerts("91% full")), 1, o.stdout())
+        self.assertIsNotNone(o.job("disk")["muted"])
+        with open(text, "w") as f:
+            f.write("ALERT disk 97% full\n")
+        run_and_wait(4)
+        o.wait_for(lambda: alerts("97% full"), what="the new alert")
+        self.assertIsNone(o.job("disk")["muted"])  # something new ended the mute
+
+
 class MuteCompletion(unittest.TestCase):
     def test_bash_completes_mute_unmute_their_options_and_job_ids(self):
         if shutil.which("bash") is None:

@@ -80,17 +80,62 @@ TEST_CASE("unmute ends the mute; both are audited", "[engine][mute]") {
         1);
 }
 
-TEST_CASE("mute refuses unknown jobs, one-shot jobs and an end in the past", "[engine][mute]") {
-  Engine e = paused_scan();
+TEST_CASE("mute refuses unknown jobs, write jobs and an end in the past", "[engine][mute]") {
+  Engine e(config_of({long_job("scan", false), read_job("check"), write_job("w", "check")}),
+           State{});
   Outcome o = e.request_mute("nope", kT0 + kMinute, "", 1000, kT0);
   REQUIRE(o.error);
   CHECK(o.error->code == Refusal::unknown_job);
   CHECK(o.error->message == "unknown job 'nope'");
-  o = e.request_mute("check", kT0 + kMinute, "", 1000, kT0);
+  o = e.request_mute("w", kT0 + kMinute, "", 1000, kT0);
   REQUIRE(o.error);
   CHECK(o.error->code == Refusal::wrong_kind);
+  CHECK(o.error->message.find("never muted") != std::string::npos);
+  CHECK(e.request_mute("check", kT0 + kMinute, "", 1000, kT0).ok());
   o = e.request_mute("scan", kT0, "", 1000, kT0);
   REQUIRE(o.error);
   CHECK(o.error->code == Refusal::bad_params);
   CHECK(e.request_unmute("nope", 1000, kT0).error->code == Refusal::unknown_job);
+}
+
+namespace {
+
+// A run of "check" that printed `marker` (exit 0), or a clean one when `marker` is "".
+std::vector<Notify> check_run(Engine& e, const std::string& marker, TimeMs at) {
+  REQUIRE(e.request_run("check", at).ok());
+  OneShotResult r;
+  r.exit_code = 0;
+  r.stdout_tail = marker.empty() ? "all good\n" : marker + "\n";
+  if (!marker.empty()) r.markers = {marker};
+  r.marker_count = r.markers.size();
+  return only<Notify>(e.on_one_shot_finished("check", "", r, at + 1).actions);
+}
+
+}  // namespace
+
+TEST_CASE("a muted one-shot's repeated alert is held; a new one gets through and ends it",
+          "[engine][mute]") {
+  Engine e(config_of({read_job("check")}), State{});
+  REQUIRE(check_run(e, "ALERT disk 91% full", kT0).size() == 1);
+  REQUIRE(e.request_mute("check", kT0 + 120 * kMinute, "known", 1000, kT0 + kMinute).ok());
+  CHECK(check_run(e, "ALERT disk 91% full", kT0 + 15 * kMinute).empty());
+  CHECK(check_run(e, "ALERT disk 91% full", kT0 + 30 * kMinute).empty());
+  CHECK(e.state().jobs.at("check").mute.active(kT0 + 30 * kMinute));
+  auto n = check_run(e, "ALERT disk 97% full", kT0 + 45 * kMinute);  // a new anomaly
+  REQUIRE(n.size() == 1);
+  CHECK(n[0].alert);
+  CHECK_FALSE(e.state().jobs.at("check").mute.active(kT0 + 45 * kMinute));
+  CHECK(check_run(e, "ALERT disk 97% full", kT0 + 60 * kMinute).size() == 1);  // not muted now
+}
+
+TEST_CASE("a good run ends a one-shot's mute, and so does its end time", "[engine][mute]") {
+  Engine e(config_of({read_job("check")}), State{});
+  REQUIRE(check_run(e, "ALERT backup late", kT0).size() == 1);
+  REQUIRE(e.request_mute("check", kT0 + 120 * kMinute, "", 1000, kT0 + kMinute).ok());
+  CHECK(check_run(e, "", kT0 + 15 * kMinute).empty());
+  CHECK(e.state().jobs.at("check").mute == MuteRecord{});
+  CHECK(check_run(e, "ALERT backup late", kT0 + 30 * kMinute).size() == 1);
+  REQUIRE(e.request_mute("check", kT0 + 40 * kMinute, "", 1000, kT0 + 31 * kMinute).ok());
+  CHECK(check_run(e, "ALERT backup late", kT0 + 35 * kMinute).empty());
+  CHECK(check_run(e, "ALERT backup late", kT0 + 41 * kMinute).size() == 1);  // it has ended
 }

@@ -25,3 +25,24 @@ TEST_CASE("a mute is active until its end", "[mute]") {
   CHECK(m.active(4999));
   CHECK_FALSE(m.active(5000));
 }
+
+TEST_CASE("a one-shot run is held only when it fails the way the run before it did", "[mute]") {
+  JobRun before;
+  before.exit_code = 1;
+  before.markers = {"ALERT disk 91% full"};
+  JobRun again = before;
+  CHECK(mute_holds_run(again, &before));
+  CHECK_FALSE(mute_holds_run(again, nullptr));  // no run before it
+  JobRun other = before;
+  other.markers = {"ALERT disk 97% full"};
+  CHECK_FALSE(mute_holds_run(other, &before));
+  other = before;
+  other.exit_code = 2;
+  CHECK_FALSE(mute_holds_run(other, &before));
+  other = before;
+  other.timed_out = true;
+  CHECK_FALSE(mute_holds_run(other, &before));
+  JobRun good;
+  good.ok = true;
+  CHECK_FALSE(mute_holds_run(again, &good));  // the run before it was fine: this one is new
+}
