@@ -119,6 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeBotApi:
+    server_class = _Server  # a subclass answering otherwise names its own
+
     def __init__(self, certfile=None, keyfile=None):
         self.tls_context = None
         if certfile:
@@ -142,7 +144,7 @@ class FakeBotApi:
     # --- lifecycle ---------------------------------------------------------------------
     def start(self):
         self._stopping.clear()
-        self._server = _Server(self, ("127.0.0.1", self.port))
+        self._server = self.server_class(self, ("127.0.0.1", self.port))
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)

@@ -26,7 +26,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,20 +90,13 @@ class _Server(fake_bot_api._Server):
 
 
 class LoopbackBotApi(fake_bot_api.FakeBotApi):
+    server_class = _Server
+
     def __init__(self):
         super().__init__()
         self._next_id = 100
         self._unknown = []
         self._refusals = []  # (api method, predicate on the body, status, description)
-
-    def start(self):
-        self._stopping.clear()
-        self._server = _Server(self, ("127.0.0.1", self.port))
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
 
     def calls(self, api_method):
         """Requests for one Bot API method, in arrival order."""
