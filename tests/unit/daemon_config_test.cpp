@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "fixtures/daemon_loop.hpp"
 #include "fixtures/fake_clock.hpp"
 #include "fixtures/fake_file_watch.hpp"
 #include "service/daemon_impl.hpp"
@@ -98,14 +99,7 @@ struct Shell {
   // Runs the loop (the fake clock along with it) until `done()`; at most 20 s.
   template <class F>
   bool pump_until(F done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      if (daemon->io().stopped()) daemon->io().restart();
-      daemon->io().run_for(std::chrono::milliseconds(20));
-      clock.advance(20);
-    }
-    return true;
+    return opsd::testing::pump_daemon_until(*daemon, clock, done);
   }
   // The file was touched; runs the loop past the debounce.
   void touch() {

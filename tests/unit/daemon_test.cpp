@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "fixtures/daemon_loop.hpp"
 #include "fixtures/fake_clock.hpp"
 #include "fixtures/fault_injecting_file_system.hpp"
 #include "service/daemon_impl.hpp"
@@ -120,14 +121,7 @@ struct Shell {
   // Runs the loop (time passing on the fake clock too) until `done()`; at most 20 s.
   template <class F>
   bool pump_until(F done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      if (daemon->io().stopped()) daemon->io().restart();
-      daemon->io().run_for(std::chrono::milliseconds(20));
-      clock.advance(20);
-    }
-    return true;
+    return opsd::testing::pump_daemon_until(*daemon, clock, done);
   }
   // Starts a request; `reply` is set when it is answered.
   void request(const std::string& method, json::object params,

@@ -6,19 +6,14 @@
 
 #include "cli/display_width.hpp"
 #include "cli/status_table.hpp"
+#include "fixtures/text_lines.hpp"
 
 namespace json = boost::json;
+using opsd::testing::lines_of;
 
 namespace {
 
 constexpr opsd::TimeMs kNow = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
 // Running jobs with Chinese, mixed and ASCII ids; ratios and ETAs known, unknown or absent.
 json::object answer() {

@@ -6,21 +6,16 @@
 #include <sstream>
 
 #include "cli/display_width.hpp"
+#include "fixtures/text_lines.hpp"
 #include "util/time_format.hpp"
 #include "util/utf8.hpp"
 
 namespace json = boost::json;
+using opsd::testing::lines_of;
 
 namespace {
 
 constexpr opsd::TimeMs kNow = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
 json::object answer() {
   return json::parse(R"({
