@@ -91,18 +91,16 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
+        # What the body means and what is answered are the owner's (_parse_body, _answer).
         owner = self.server.owner
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except ValueError:
-            body = None
-        api_method = self.path.rsplit("/", 1)[-1]
-        status, payload = owner._next_response(api_method, body)
-        owner._record({"method": "POST", "path": self.path, "api_method": api_method,
+        body = owner._parse_body(self.headers.get("Content-Type", ""), raw)
+        api_method = self.path.rsplit("/", 1)[-1].split("?", 1)[0]
+        status, payload = owner._answer(api_method, body)
+        owner._record({"method": self.command, "path": self.path, "api_method": api_method,
                        "headers": dict(self.headers), "body": body, "raw": raw,
-                       "at": time.time(), "status": status})
+                       "at": time.time(), "status": status, "answer": payload})
         if status is None:
             owner._stopping.wait()
             self.close_connection = True
@@ -119,8 +117,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeBotApi:
-    server_class = _Server  # a subclass answering otherwise names its own
-
     def __init__(self, certfile=None, keyfile=None):
         self.tls_context = None
         if certfile:
@@ -144,7 +140,7 @@ class FakeBotApi:
     # --- lifecycle ---------------------------------------------------------------------
     def start(self):
         self._stopping.clear()
-        self._server = self.server_class(self, ("127.0.0.1", self.port))
+        self._server = _Server(self, ("127.0.0.1", self.port))
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
@@ -212,6 +208,16 @@ class FakeBotApi:
             return list(self._requests)
 
     # --- internals ---------------------------------------------------------------------
+    @staticmethod
+    def _parse_body(content_type, raw):
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except ValueError:
+            return None
+
+    def _answer(self, api_method, body):
+        return self._next_response(api_method, body)
+
     def _next_response(self, api_method="sendMessage", body=None):
         with self._lock:
             if api_method == "editMessageText" and self._edit_script:

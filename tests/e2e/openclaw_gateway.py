@@ -29,7 +29,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from http.server import ThreadingHTTPServer
 
 import fake_bot_api
 
@@ -64,34 +63,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-class _Handler(fake_bot_api._Handler):
-    def do_POST(self):
-        owner = self.server.owner
-        length = int(self.headers.get("Content-Length", "0"))
-        raw = self.rfile.read(length) if length else b""
-        body = owner._parse_body(self.headers.get("Content-Type", ""), raw)
-        method = self.path.rsplit("/", 1)[-1].split("?", 1)[0]
-        status, payload = owner._answer(method, body)
-        owner._record({"method": self.command, "path": self.path, "api_method": method,
-                       "headers": dict(self.headers), "body": body, "raw": raw,
-                       "at": time.time(), "status": status, "answer": payload})
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-class _Server(fake_bot_api._Server):
-    def __init__(self, owner, address):
-        self.owner = owner
-        ThreadingHTTPServer.__init__(self, address, _Handler)
-
-
 class LoopbackBotApi(fake_bot_api.FakeBotApi):
-    server_class = _Server
-
     def __init__(self):
         super().__init__()
         self._next_id = 100
